@@ -1,0 +1,2 @@
+import * as tf from '@tensorflow/tfjs';
+tf.env().set('IS_TEST', true);
