@@ -39,3 +39,26 @@ export class NetError extends Error {
 export function isNetError(e: unknown): e is NetError {
   return e instanceof NetError;
 }
+
+/** A layer's place in a net: positions (1-based) in layer lists, names in associations. */
+export type LayerPath = ReadonlyArray<string | number>;
+
+/** A path element as Wolfram prints it: `2` or `"enc"`. */
+export function formatKey(key: string | number): string {
+  return typeof key === 'number' ? String(key) : JSON.stringify(key);
+}
+
+/**
+ * Names a layer for messages: `layer 2 (LinearLayer)`, `layer {"enc", 2} (LinearLayer)`,
+ * or just `LinearLayer` when the layer is the whole net.
+ */
+export function where(path: LayerPath, type?: string): string {
+  if (path.length === 0) return type ?? 'the net';
+  const at = path.length === 1 ? formatKey(path[0]!) : `{${path.map(formatKey).join(', ')}}`;
+  return type ? `layer ${at} (${type})` : `layer ${at}`;
+}
+
+/** Shorthand for `new NetError(...)`. */
+export function netError(code: ErrorCode, message: string, at?: string): NetError {
+  return new NetError(code, message, at);
+}

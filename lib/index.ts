@@ -1,1 +1,26 @@
-export const version = '0.1.0';
+/**
+ * netport: Wolfram Language neural-net gradients (NetPortGradient) on TensorFlow.js.
+ *
+ * ```ts
+ * import { loadNet } from 'netport';
+ * const net = await loadNet(description, { backend: 'wasm' });
+ * const { gradients } = net.evaluate({ Input: [0.7, -0.4] }, { gradients: ['Input', [1, 'Weights']] });
+ * net.dispose();
+ * ```
+ */
+import { Net, type LoadOptions } from './runtime';
+
+export { BACKENDS, defaultBackend, selectBackend, type BackendName } from './backend';
+export { checkCases, loadCases, type CaseReport } from './cases';
+export { ERROR_CODES, isNetError, NetError, type ErrorCode } from './errors';
+export { LAYERS } from './layers/registry';
+export { NetSchema, parseNet } from './net';
+export { formatSpec, type GradientSpec, type SpecTarget } from './paths';
+export type { ArrayInfo, EvaluateOptions, GradientRequest, GradientResult, LoadOptions, PortInfo, Result, ResultValue } from './runtime';
+export { Net } from './runtime';
+export type { Nested, NumArray } from './tensors';
+
+/** Validates a net description (CONTRACT section 1) and prepares it on a backend. */
+export function loadNet(description: unknown, options?: LoadOptions): Promise<Net> {
+  return Net.load(description, options);
+}

@@ -1,0 +1,94 @@
+/**
+ * Backend selection. netport runs on TensorFlow.js's `cpu` (pure JavaScript, the
+ * reference), `wasm` (embedded, SIMD) and `tensorflow` (libtensorflow through
+ * @tensorflow/tfjs-node or @tensorflow/tfjs-node-gpu, which users install themselves).
+ * The default is `tensorflow` when one of those packages is installed, `wasm` otherwise.
+ */
+import { netError } from '../errors';
+import { tf } from './tf';
+
+export const BACKENDS = ['cpu', 'wasm', 'tensorflow'] as const;
+export type BackendName = (typeof BACKENDS)[number];
+
+/** The native bindings, GPU first; both register the same backend, so only one is loaded. */
+const NATIVE_PACKAGES = ['@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-node'] as const;
+
+let nativeLoaded: string | undefined;
+
+/** The installed native binding package, if any (without loading it). */
+export function nativePackage(): string | undefined {
+  if (nativeLoaded) return nativeLoaded;
+  return NATIVE_PACKAGES.find((pkg) => {
+    try {
+      require.resolve(pkg);
+      return true;
+    } catch {
+      return false;
+    }
+  });
+}
+
+export function defaultBackend(): BackendName {
+  return nativePackage() ? 'tensorflow' : 'wasm';
+}
+
+const hooks = new Map<BackendName, () => void>();
+
+/** Registers work to do once, the first time a backend is selected (e.g. kernel fixes). */
+export function onFirstUse(name: BackendName, hook: () => void): void {
+  hooks.set(name, hook);
+}
+
+const ready = new Set<BackendName>();
+
+/**
+ * Makes `name` (or the default) TensorFlow.js's active backend, initializing it on first
+ * use. Throws NetError `unsupported` when it cannot run here.
+ */
+export async function selectBackend(name: BackendName = defaultBackend()): Promise<BackendName> {
+  if (!BACKENDS.includes(name)) {
+    throw netError('unsupported', `Unknown backend ${JSON.stringify(name)}: use ${BACKENDS.join(', ')}`);
+  }
+  if (name === 'tensorflow') loadNative();
+  if (!(await tf.setBackend(name))) {
+    throw netError('unsupported', `The ${name} backend failed to initialize`);
+  }
+  await tf.ready();
+  if (!ready.has(name)) {
+    hooks.get(name)?.();
+    ready.add(name);
+  }
+  return name;
+}
+
+/**
+ * Switches to an already initialized backend synchronously: evaluations are synchronous,
+ * and a compiled net stays on the backend it was compiled for.
+ */
+export function activate(name: BackendName): void {
+  if (tf.getBackend() === name) return;
+  if (!ready.has(name)) throw netError('unsupported', `The ${name} backend is not initialized; compile the net again`);
+  // setBackend is async only while a backend initializes; ours already is.
+  void tf.setBackend(name);
+  if (tf.getBackend() !== name) throw netError('unsupported', `Could not switch to the ${name} backend`);
+}
+
+function loadNative(): void {
+  if (nativeLoaded) return;
+  const pkg = nativePackage();
+  if (!pkg) {
+    throw netError(
+      'unsupported',
+      'The tensorflow backend needs @tensorflow/tfjs-node (CPU) or @tensorflow/tfjs-node-gpu (CUDA): npm install @tensorflow/tfjs-node@4.22.0',
+    );
+  }
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  require(pkg);
+  if (!tf.findBackendFactory('tensorflow')) {
+    throw netError(
+      'unsupported',
+      `${pkg} loaded its own copy of @tensorflow/tfjs, not netport's (4.22.0); install ${pkg}@4.22.0 so npm shares one copy`,
+    );
+  }
+  nativeLoaded = pkg;
+}

@@ -1,0 +1,188 @@
+/**
+ * Case files (CONTRACT section 3): a net, data, optional imposed output gradients and
+ * expectations with float64 reference values. `netport check` runs them; so do the tests.
+ */
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import { z } from 'zod';
+import type { BackendName } from './backend';
+import { ERROR_CODES, isNetError, type ErrorCode } from './errors';
+import { snippet } from './net';
+import { Net } from './runtime';
+import type { Nested } from './tensors';
+
+const Tolerance = z.object({ rtol: z.number().nonnegative().default(1e-4), atol: z.number().nonnegative().default(1e-6) }).strict();
+const Code = z.enum(ERROR_CODES);
+const GradientTarget = z.union([z.string(), z.array(z.union([z.string(), z.number()]))]);
+
+const Expectation = z.union([
+  z.object({ output: z.string(), value: z.unknown() }).strict(),
+  z.object({ gradient: GradientTarget, value: z.unknown() }).strict(),
+  z.object({ gradient: GradientTarget, error: Code }).strict(),
+]);
+
+export const CaseSchema = z
+  .object({
+    name: z.string().optional(),
+    net: z.unknown(),
+    data: z.unknown().optional(),
+    ograd: z.record(z.string(), z.unknown()).optional(),
+    expect: z.array(Expectation).default([]),
+    tolerance: Tolerance.optional(),
+    error: Code.optional(),
+    description: z.string().optional(),
+  })
+  .strict();
+export type Case = z.infer<typeof CaseSchema>;
+
+export interface CaseReport {
+  readonly name: string;
+  readonly file: string;
+  readonly status: 'passed' | 'failed';
+  readonly failures: string[];
+}
+
+export interface LoadedCase {
+  readonly file: string;
+  readonly raw: unknown;
+  readonly index: number;
+}
+
+/** Every case in the given files and directories (recursively, `*.json`), in a stable order. */
+export async function loadCases(paths: readonly string[]): Promise<LoadedCase[]> {
+  const files: string[] = [];
+  const visit = async (p: string): Promise<void> => {
+    const stat = await fs.stat(p);
+    if (stat.isDirectory()) {
+      for (const entry of (await fs.readdir(p)).sort()) {
+        const child = path.join(p, entry);
+        if ((await fs.stat(child)).isDirectory() || entry.endsWith('.json')) await visit(child);
+      }
+    } else {
+      files.push(p);
+    }
+  };
+  for (const p of paths) await visit(p);
+  const cases: LoadedCase[] = [];
+  for (const file of files) {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(await fs.readFile(file, 'utf8'));
+    } catch (e) {
+      parsed = { __unreadable: (e as Error).message };
+    }
+    (Array.isArray(parsed) ? parsed : [parsed]).forEach((raw, index) => cases.push({ file, raw, index }));
+  }
+  return cases;
+}
+
+/** Runs the cases of the given paths on one backend. */
+export async function checkCases(paths: readonly string[], options: { backend?: BackendName } = {}): Promise<CaseReport[]> {
+  const reports: CaseReport[] = [];
+  for (const c of await loadCases(paths)) reports.push(await runCase(c, options.backend));
+  return reports;
+}
+
+/** Runs one case; never throws for anything the case itself gets wrong. */
+export async function runCase(loaded: LoadedCase, backend?: BackendName): Promise<CaseReport> {
+  const fallbackName = path.basename(loaded.file, '.json') + (loaded.index > 0 ? `#${loaded.index + 1}` : '');
+  const parsed = CaseSchema.safeParse(loaded.raw);
+  if (!parsed.success) {
+    const why = (loaded.raw as { __unreadable?: string })?.__unreadable ?? z.prettifyError(parsed.error).replace(/\n/g, '; ');
+    return { name: fallbackName, file: loaded.file, status: 'failed', failures: [`not a valid case: ${why}`] };
+  }
+  const c = parsed.data;
+  const name = c.name ?? fallbackName;
+  const failures = await runExpectations(c, backend);
+  return { name, file: loaded.file, status: failures.length === 0 ? 'passed' : 'failed', failures };
+}
+
+async function runExpectations(c: Case, backend?: BackendName): Promise<string[]> {
+  const tol = { rtol: c.tolerance?.rtol ?? 1e-4, atol: c.tolerance?.atol ?? 1e-6 };
+  let net: Net;
+  try {
+    net = await Net.load(c.net, { backend });
+  } catch (e) {
+    return c.error ? expectCode(e, c.error, 'the net') : [describeError('loading the net', e)];
+  }
+  try {
+    if (c.error) {
+      try {
+        net.evaluate(c.data ?? {}, { outputs: 'All', ograd: c.ograd });
+        return [`expected error ${c.error}, but the net and data were accepted`];
+      } catch (e) {
+        return expectCode(e, c.error, 'the data');
+      }
+    }
+    const failures: string[] = [];
+    for (const item of c.expect) {
+      if ('output' in item) {
+        try {
+          const r = net.evaluate(c.data ?? {}, { outputs: [item.output] });
+          failures.push(...compare(`output "${item.output}"`, r.outputs[item.output]!, item.value, tol));
+        } catch (e) {
+          failures.push(describeError(`output "${item.output}"`, e));
+        }
+        continue;
+      }
+      const label = `gradient ${JSON.stringify(item.gradient)}`;
+      try {
+        const r = net.evaluate(c.data ?? {}, { gradients: [item.gradient], ograd: c.ograd });
+        if ('error' in item) {
+          failures.push(`${label}: expected error ${item.error}, got a value`);
+        } else if (item.gradient === 'All') {
+          failures.push(...compareAll(r.gradients, item.value, tol));
+        } else {
+          failures.push(...compare(label, r.gradients[0]!.value, item.value, tol));
+        }
+      } catch (e) {
+        failures.push(...('error' in item ? expectCode(e, item.error, label) : [describeError(label, e)]));
+      }
+    }
+    return failures;
+  } finally {
+    net.dispose();
+  }
+}
+
+function compareAll(actual: ReadonlyArray<{ spec: unknown; value: Nested }>, expected: unknown, tol: Tolerance): string[] {
+  if (!Array.isArray(expected) || !expected.every((p) => Array.isArray(p) && p.length === 2)) {
+    return ['gradient "All": the expected value must be a list of [spec, value] pairs'];
+  }
+  const got = actual.map((g) => JSON.stringify(g.spec));
+  const want = expected.map((p) => JSON.stringify(p[0]));
+  if (got.join() !== want.join()) return [`gradient "All": keys ${got.join(', ')}, expected ${want.join(', ')}`];
+  return actual.flatMap((g, i) => compare(`gradient "All" ${JSON.stringify(g.spec)}`, g.value, expected[i][1], tol));
+}
+
+type Tolerance = { rtol: number; atol: number };
+
+/** `|a - e| <= atol + rtol |e|` elementwise, with equal shapes; the first few mismatches. */
+export function compare(label: string, actual: Nested, expected: unknown, tol: Tolerance): string[] {
+  const problems: string[] = [];
+  const walk = (a: Nested, e: unknown, at: number[]): void => {
+    if (problems.length >= 3) return;
+    const where = at.length ? ` at {${at.join(', ')}}` : '';
+    if (typeof e === 'number') {
+      if (typeof a !== 'number') return void problems.push(`${label}${where}: got a list, expected ${e}`);
+      if (!(Math.abs(a - e) <= tol.atol + tol.rtol * Math.abs(e))) problems.push(`${label}${where}: got ${a}, expected ${e}`);
+      return;
+    }
+    if (!Array.isArray(e)) return void problems.push(`${label}${where}: the expected value ${snippet(e)} is not a number or a list`);
+    if (!Array.isArray(a) || a.length !== e.length) {
+      return void problems.push(`${label}${where}: got ${Array.isArray(a) ? `a list of ${a.length}` : `the number ${a}`}, expected a list of ${e.length}`);
+    }
+    e.forEach((x, i) => walk(a[i]!, x, [...at, i + 1]));
+  };
+  walk(actual, expected, []);
+  return problems;
+}
+
+function expectCode(e: unknown, code: ErrorCode, what: string): string[] {
+  if (isNetError(e)) return e.code === code ? [] : [`${what}: expected error ${code}, got ${e.code}: ${e.message}`];
+  return [describeError(what, e)];
+}
+
+function describeError(what: string, e: unknown): string {
+  return isNetError(e) ? `${what}: ${e.code}: ${e.message}` : `${what}: unexpected ${(e as Error)?.stack ?? String(e)}`;
+}

@@ -1,0 +1,157 @@
+/**
+ * NetPortGradient on top of TensorFlow.js's tape. The quantity differentiated is
+ * Total[output * ograd] summed over the output ports: ograd is 1 everywhere by default;
+ * once any port has an imposed ograd, the others get 0 (and are left out of the
+ * objective). Array gradients come out summed over the batch because the arrays are
+ * shared by every example; input gradients stay per example.
+ */
+import type { Tensor } from '@tensorflow/tfjs-core';
+import { tf } from './backend/tf';
+import type { ArraySlot, PlanNode, Plan, Value } from './compile';
+import type { Ograd, PreparedData } from './data';
+import type { Resolved } from './paths';
+import { sameDims } from './shapes';
+import { readTensor, type NumArray } from './tensors';
+
+/** A compiled net's tensors: its arrays, owned by the net, alive until it is disposed. */
+export interface Runtime {
+  readonly plan: Plan;
+  readonly arrayTensors: ReadonlyMap<ArraySlot, Tensor>;
+  /** Per node: its arrays by name, null for None. */
+  readonly nodeArrays: ReadonlyMap<PlanNode, Readonly<Record<string, Tensor | null>>>;
+}
+
+export interface Computed {
+  /** Requested outputs, with the batch dimension. */
+  readonly outputs: NumArray[];
+  /** One gradient per target, in order; input gradients with the batch dimension. */
+  readonly gradients: NumArray[];
+}
+
+/**
+ * Runs the net once: the requested outputs and the gradients of the objective with
+ * respect to `targets`. Only the layers those need run, and only the requested gradients
+ * are back-propagated. Every tensor made here is released before returning, also when
+ * something throws.
+ */
+export function compute(
+  rt: Runtime,
+  data: PreparedData,
+  outputs: readonly string[],
+  targets: readonly Resolved[],
+  ograd: ReadonlyMap<string, Ograd> | undefined,
+): Computed {
+  const { plan } = rt;
+  const portValue = (name: string) => plan.outputs.find((p) => p.name === name)!.value;
+  const objective = plan.outputs.filter(
+    (p) => p.value.type!.index === undefined && (ograd === undefined || ograd.get(p.name)!.kind !== 'zero'),
+  );
+  const differentiate = targets.length > 0 && objective.length > 0;
+  const wanted = outputs.map(portValue);
+  const nodes = neededNodes(plan, [...wanted, ...(differentiate ? objective.map((p) => p.value) : [])]);
+
+  const kept: Tensor[] = [];
+  let results: Tensor[];
+  try {
+    results = tf.tidy(() => {
+      const env = new Map<number, Tensor>();
+      for (const p of plan.inputs) {
+        const array = data.inputs.get(p.name)!;
+        env.set(p.value.id, tf.tensor(array.data, [...array.dims], array.data instanceof Int32Array ? 'int32' : 'float32'));
+      }
+      const xs = targets.map((t) => (t.kind === 'input' ? env.get(t.value.id)! : rt.arrayTensors.get(t.slot)!));
+      if (!differentiate) {
+        forward(rt, nodes, env, data.batch);
+        return [...wanted.map((v) => env.get(v.id)!), ...xs.map((x) => tf.zerosLike(x))];
+      }
+      const unique = [...new Set(xs)];
+      const dy = seed(objective, ograd, data.batch);
+      const { grads } = tf.engine().gradients(
+        () => {
+          forward(rt, nodes, env, data.batch);
+          for (const v of wanted) kept.push(tf.keep(env.get(v.id)!));
+          const ys = objective.map((p) => env.get(p.value.id)!);
+          return ys.length === 1 ? ys[0]! : tf.concat(ys.map((y) => tf.reshape(y, [-1])));
+        },
+        unique,
+        dy,
+        true,
+      );
+      // A target the objective does not depend on has no tape path: its gradient is 0.
+      const byTensor = new Map(unique.map((x, i) => [x, grads[i] ?? tf.zerosLike(x)]));
+      return [...kept, ...xs.map((x) => byTensor.get(x)!)];
+    });
+  } catch (e) {
+    for (const t of kept) t.dispose();
+    throw e;
+  }
+  try {
+    return {
+      outputs: results.slice(0, wanted.length).map((t) => readTensor(t)),
+      gradients: results.slice(wanted.length).map((t) => readTensor(t)),
+    };
+  } finally {
+    for (const t of results) t.dispose();
+  }
+}
+
+/** The output gradient fed to the tape, or undefined for TensorFlow.js's default of ones. */
+function seed(objective: ReadonlyArray<{ name: string; value: Value }>, ograd: ReadonlyMap<string, Ograd> | undefined, batch: number): Tensor | undefined {
+  if (!ograd) return undefined;
+  const parts = objective.map((p) => {
+    const g = ograd.get(p.name)!;
+    const shape = [batch, ...p.value.type!.dims];
+    if (g.kind === 'array') return tf.tensor(g.array.data, shape, 'float32');
+    return tf.fill(shape, g.kind === 'fill' ? g.value : 0);
+  });
+  return parts.length === 1 ? parts[0] : tf.concat(parts.map((t) => tf.reshape(t, [-1])));
+}
+
+/** Runs the given nodes (in topological order), storing each output in `env`. */
+export function forward(rt: Runtime, nodes: readonly PlanNode[], env: Map<number, Tensor>, batch: number): void {
+  for (const node of nodes) {
+    const inputs: Record<string, Tensor> = {};
+    for (const [port, v] of Object.entries(node.feeds)) inputs[port] = env.get(v.id)!;
+    const shapes = node.shapes!;
+    const outs = node.layer.def.forward({
+      params: node.layer.params,
+      shapes,
+      plan: shapes.plan,
+      batch,
+      inputs,
+      arrays: rt.nodeArrays.get(node) ?? {},
+      fused: node.fused,
+    });
+    for (const [port, v] of Object.entries(node.outputs)) {
+      const t = outs[port];
+      const expected = [batch, ...shapes.outputs[port]!.dims];
+      if (!t || !sameDims(t.shape, expected)) {
+        throw new Error(`netport bug: ${node.layer.def.type} produced ${t ? `[${t.shape}]` : 'nothing'} for "${port}", expected [${expected}]`);
+      }
+      env.set(v.id, t);
+    }
+  }
+}
+
+const neededCache = new WeakMap<Plan, Map<string, PlanNode[]>>();
+
+/** The nodes that the given values depend on, in topological order (cached per plan). */
+function neededNodes(plan: Plan, values: readonly Value[]): PlanNode[] {
+  const key = values.map((v) => v.id).sort((a, b) => a - b).join(',');
+  let cache = neededCache.get(plan);
+  if (!cache) neededCache.set(plan, (cache = new Map()));
+  let nodes = cache.get(key);
+  if (!nodes) {
+    const need = new Set<PlanNode>();
+    const stack = [...values];
+    while (stack.length > 0) {
+      const producer = stack.pop()!.producer?.node;
+      if (!producer || need.has(producer)) continue;
+      need.add(producer);
+      stack.push(...Object.values(producer.feeds));
+    }
+    nodes = plan.nodes.filter((n) => need.has(n));
+    cache.set(key, nodes);
+  }
+  return nodes;
+}

@@ -1,0 +1,85 @@
+/**
+ * Pieces shared by layer files: parameter schemas with human descriptions (they appear
+ * in error messages and in the published JSON Schema) and layout helpers.
+ */
+import type { Tensor } from '@tensorflow/tfjs-core';
+import { z } from 'zod';
+import { tf } from '../backend/tf';
+import { formatDims, PositiveInt, type PortType } from '../shapes';
+import type { InferContext } from './define';
+
+export const positiveInt = (what = 'a positive integer') => PositiveInt.describe(what);
+
+/** `n` or `{n1, n2, ...}`: one value per spatial dimension. */
+export const intOrList = (what: string, min = 1) =>
+  z.union([z.number().int().min(min), z.array(z.number().int().min(min)).min(1)]).describe(what);
+
+/** Wolfram levels count per example: 1 is the first non-batch dimension, -1 the last. */
+export const level = (what = 'a level: a non-zero integer, negative counts from the end') =>
+  z.number().int().refine((n) => n !== 0, 'level 0 does not exist').describe(what);
+
+/** The input type of a layer that takes real numbers of any shape. */
+export function realInput<P>(ctx: InferContext<P>, port = 'Input', minRank = 0): PortType {
+  const t = ctx.need(port);
+  if (minRank > 0 && t.dims.length < minRank) {
+    ctx.fail(`needs an input of rank at least ${minRank}, but "${port}" is ${t.dims.length === 0 ? 'a scalar' : formatDims(t.dims)}`, port);
+  }
+  return { dims: t.dims };
+}
+
+/** Expands a per-dimension option (a number or a list of `rank` numbers). */
+export function perDimension<P>(ctx: InferContext<P>, field: string, value: number | readonly number[], rank: number): number[] {
+  if (typeof value === 'number') return Array.from({ length: rank }, () => value);
+  if (value.length !== rank) {
+    ctx.fail(`has ${value.length} values, but the input has ${rank} spatial dimension${rank === 1 ? '' : 's'}`, field);
+  }
+  return [...value];
+}
+
+/**
+ * Padding as Wolfram writes it: `n` (every side), `{n1, n2}` (per dimension, both
+ * sides) or `{{lo1, hi1}, {lo2, hi2}}`.
+ */
+export const paddingSchema = z
+  .union([
+    z.number().int().nonnegative(),
+    z.array(z.number().int().nonnegative()).min(1),
+    z.array(z.tuple([z.number().int().nonnegative(), z.number().int().nonnegative()])).min(1),
+  ])
+  .describe('a padding: n, a list of n per dimension, or a list of [lo, hi] per dimension');
+export type Padding = z.infer<typeof paddingSchema>;
+
+export function paddingPairs<P>(ctx: InferContext<P>, value: Padding, rank: number): Array<[number, number]> {
+  if (typeof value === 'number') return Array.from({ length: rank }, () => [value, value]);
+  if (value.length !== rank) {
+    ctx.fail(`has ${value.length} entries, but the input has ${rank} spatial dimension${rank === 1 ? '' : 's'}`, 'PaddingSize');
+  }
+  return value.map((v) => (typeof v === 'number' ? [v, v] : [v[0], v[1]]));
+}
+
+/** `[N, C, d1, ..., dk]` (Wolfram's channel-first) to `[N, d1, ..., dk, C]`. */
+export function channelsLast(x: Tensor): Tensor {
+  const r = x.rank;
+  return tf.transpose(x, [0, ...range(2, r), 1]);
+}
+
+/** `[N, d1, ..., dk, C]` back to `[N, C, d1, ..., dk]`. */
+export function channelsFirst(x: Tensor): Tensor {
+  const r = x.rank;
+  return tf.transpose(x, [0, r - 1, ...range(1, r - 1)]);
+}
+
+export function range(from: number, to: number): number[] {
+  return Array.from({ length: Math.max(0, to - from) }, (_, i) => from + i);
+}
+
+/** Resolves a Wolfram level (1-based, negative from the end) against a rank; undefined if out of range. */
+export function resolveLevel(level: number, rank: number): number | undefined {
+  const k = level > 0 ? level : rank + 1 + level;
+  return k >= 1 && k <= rank ? k : undefined;
+}
+
+/** The mean over every dimension but the batch dimension: a loss per example. */
+export function meanPerExample(x: Tensor): Tensor {
+  return x.rank === 1 ? x : tf.mean(x, range(1, x.rank));
+}

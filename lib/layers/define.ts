@@ -1,0 +1,184 @@
+/**
+ * defineLayer(): everything netport knows about one Wolfram layer, in one place: its
+ * zod schema (parameters, arrays, port shapes), its ports, shape inference, its
+ * TensorFlow.js forward function, and examples that the test sweep differentiates.
+ */
+import type { Tensor } from '@tensorflow/tfjs-core';
+import { z } from 'zod';
+import { PortShapeSchema, type PortType } from '../shapes';
+import { ArrayValueSchema } from '../tensors';
+
+/**
+ * How initialization fills a missing array (see init.ts): 'weights' is Wolfram's
+ * Xavier rule, 'array' is Wolfram's rule for other names (weights if rank 2, else zeros).
+ */
+export type InitKind = 'weights' | 'zeros' | 'ones' | 'array';
+
+export interface ArrayDecl {
+  readonly name: string;
+  /** `None` allowed (e.g. LinearLayer "Biases" -> None). */
+  readonly nullable?: boolean;
+  /** Auxiliary (not learned): no gradient, skipped by `All`. */
+  readonly aux?: boolean;
+  readonly init: InitKind;
+}
+
+/** Inferred port types and array dimensions of one layer (per example). */
+export interface Shapes {
+  readonly inputs: Readonly<Record<string, PortType>>;
+  readonly outputs: Readonly<Record<string, PortType>>;
+  readonly arrays: Readonly<Record<string, readonly number[] | null>>;
+}
+
+/** What inference returns: the shapes, and whatever the forward pass wants precomputed. */
+export interface Inferred<T = unknown> extends Shapes {
+  readonly plan?: T;
+}
+
+export interface InferContext<P> {
+  readonly params: P;
+  /** Input types known so far (from upstream layers or declarations). */
+  readonly inputs: Readonly<Record<string, PortType | undefined>>;
+  /** Port shapes the layer's own description declares ("Input": 3, "Output": {2, 2}). */
+  readonly declared: Readonly<Record<string, PortType | undefined>>;
+  /** Dimensions of the arrays the description gives; null for None. */
+  readonly arrays: Readonly<Record<string, readonly number[] | null | undefined>>;
+  /** The type of an input; inference stops with a clear error if it is unknown. */
+  need(port: string): PortType;
+  /** Rejects the layer as described: throws invalid_net naming the layer and field. */
+  fail(message: string, field?: string): never;
+}
+
+export interface ForwardContext<P, T = unknown> {
+  readonly params: P;
+  readonly shapes: Shapes;
+  /** The `plan` that inference returned (geometry, resolved specs...). */
+  readonly plan: T;
+  /** The number of examples (the leading dimension of every tensor). */
+  readonly batch: number;
+  /** One tensor per input port, each with a leading batch dimension. */
+  readonly inputs: Readonly<Record<string, Tensor>>;
+  readonly arrays: Readonly<Record<string, Tensor | null>>;
+  /** Input ports that receive the producer's input instead (see `fuse`). */
+  readonly fused: ReadonlySet<string>;
+}
+
+/**
+ * An example for the test sweep: a layer description (arrays may be omitted: they are
+ * initialized with a seed) and, optionally, the data range for each input port.
+ */
+export interface LayerExample {
+  readonly title: string;
+  readonly layer: Readonly<Record<string, unknown>>;
+  readonly ranges?: Readonly<Record<string, readonly [number, number]>>;
+  /** Explicit data for ports whose values must satisfy a constraint. */
+  readonly data?: Readonly<Record<string, unknown>>;
+}
+
+/**
+ * A layer may absorb the layer that feeds one of its inputs: CrossEntropyLossLayer
+ * reads the logits of a directly preceding SoftmaxLayer (Wolfram computes a log-softmax,
+ * so saturated logits stay finite).
+ */
+export interface Fusion {
+  readonly input: string;
+  readonly producer: string;
+  readonly when: (producer: { params: any; shapes: Shapes }, consumer: { params: any }) => boolean;
+}
+
+export interface LayerDef<P = any> {
+  readonly type: string;
+  /** The strict zod schema of the layer's JSON description. */
+  readonly schema: z.ZodType<P>;
+  /** Parameter names, in Wolfram's positional order. */
+  readonly paramNames: readonly string[];
+  readonly arrays: readonly ArrayDecl[];
+  /** Input ports; variadic layers take their count from the description or the wiring. */
+  inputs(params: P, arity?: number): string[];
+  readonly outputs: readonly string[];
+  readonly variadic: boolean;
+  infer(ctx: InferContext<P>): Inferred;
+  forward(ctx: ForwardContext<P>): Record<string, Tensor>;
+  readonly fuse?: Fusion;
+  readonly examples: readonly LayerExample[];
+}
+
+type Params<S extends z.ZodRawShape> = z.output<z.ZodObject<S>> & Record<string, unknown>;
+
+interface LayerConfig<S extends z.ZodRawShape, T> {
+  type: string;
+  params: S;
+  arrays?: readonly ArrayDecl[];
+  /** Fixed input ports, or `{variadic: default count}` for Input1, Input2, ... */
+  inputs: readonly string[] | { readonly variadic: number };
+  outputs?: readonly string[];
+  infer(ctx: InferContext<Params<S>>): Inferred<T>;
+  forward(ctx: ForwardContext<Params<S>, T>): Record<string, Tensor>;
+  fuse?: Fusion;
+  examples: readonly LayerExample[];
+}
+
+const VARIADIC_PORT = /^Input[1-9][0-9]*$/;
+
+/** Builds a LayerDef; see the file comment. */
+export function defineLayer<const S extends z.ZodRawShape, T = undefined>(cfg: LayerConfig<S, T>): LayerDef<Params<S>> {
+  const outputs = cfg.outputs ?? ['Output'];
+  const arrays = cfg.arrays ?? [];
+  const fixedInputs = Array.isArray(cfg.inputs) ? (cfg.inputs as readonly string[]) : undefined;
+  const shape: Record<string, z.ZodType> = { type: z.literal(cfg.type) };
+  Object.assign(shape, cfg.params);
+  for (const a of arrays) {
+    const value = a.nullable ? ArrayValueSchema.nullable() : ArrayValueSchema;
+    shape[a.name] = value.optional().describe(
+      `the array "${a.name}": a nested list, or {"Dimensions", "Data"}${a.nullable ? ', or null for None' : ''}`,
+    );
+  }
+  const portShape = PortShapeSchema.optional().describe('a port shape: n, a list of dimensions, "Real", or {"Index": n, "Dimensions": [...]}');
+  for (const p of [...(fixedInputs ?? []), ...outputs]) shape[p] = portShape;
+
+  let schema: z.ZodType;
+  if (fixedInputs) {
+    schema = z.object(shape).strict();
+  } else {
+    shape.Inputs = z.array(PortShapeSchema).min(1).optional().describe('the shapes of the inputs Input1, Input2, ...');
+    schema = z
+      .object(shape)
+      .catchall(PortShapeSchema)
+      .superRefine((value, ctx) => {
+        for (const key of Object.keys(value)) {
+          if (!(key in shape) && !VARIADIC_PORT.test(key)) {
+            ctx.addIssue({ code: 'unrecognized_keys', keys: [key], input: value, message: `Unrecognized key: "${key}"` });
+          }
+        }
+      });
+  }
+
+  const defaultArity = fixedInputs ? 0 : (cfg.inputs as { variadic: number }).variadic;
+  return {
+    type: cfg.type,
+    schema: schema as z.ZodType<Params<S>>,
+    paramNames: Object.keys(cfg.params),
+    arrays,
+    outputs,
+    variadic: !fixedInputs,
+    inputs(params, arity) {
+      if (fixedInputs) return [...fixedInputs];
+      const n = arity ?? declaredArity(params) ?? defaultArity;
+      return Array.from({ length: n }, (_, i) => `Input${i + 1}`);
+    },
+    infer: cfg.infer,
+    forward: cfg.forward as LayerDef<Params<S>>['forward'],
+    fuse: cfg.fuse,
+    examples: cfg.examples,
+  };
+}
+
+/** The number of inputs a variadic layer's description implies: "Inputs" or InputN keys. */
+function declaredArity(params: Record<string, unknown>): number | undefined {
+  if (Array.isArray(params.Inputs)) return params.Inputs.length;
+  let n = 0;
+  for (const key of Object.keys(params)) {
+    if (VARIADIC_PORT.test(key)) n = Math.max(n, Number(key.slice(5)));
+  }
+  return n > 0 ? n : undefined;
+}

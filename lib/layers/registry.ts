@@ -1,0 +1,40 @@
+/**
+ * The one list of layers netport supports. Adding a layer is one file and one line here;
+ * the schema, the JSON Schema, the command line and the test sweep pick it up.
+ */
+import { ConstantArrayLayer, NetArrayLayer } from './array-layers';
+import { CatenateLayer } from './catenate';
+import { CrossEntropyLossLayer } from './cross-entropy';
+import type { LayerDef } from './define';
+import { ElementwiseLayer } from './elementwise';
+import { LinearLayer } from './linear';
+import { MeanAbsoluteLossLayer, MeanSquaredLossLayer } from './mean-losses';
+import { PartLayer } from './part';
+import { PoolingLayer } from './pooling';
+import { SoftmaxLayer } from './softmax';
+import { SummationLayer } from './summation';
+import { ThreadingLayer } from './threading';
+import { TotalLayer } from './total';
+
+export const LAYERS: readonly LayerDef[] = [
+  LinearLayer,
+  ElementwiseLayer,
+  SoftmaxLayer,
+  CrossEntropyLossLayer,
+  MeanSquaredLossLayer,
+  MeanAbsoluteLossLayer,
+  PartLayer,
+  PoolingLayer,
+  ThreadingLayer,
+  TotalLayer,
+  CatenateLayer,
+  SummationLayer,
+  ConstantArrayLayer,
+  NetArrayLayer,
+];
+
+const BY_TYPE = new Map(LAYERS.map((l) => [l.type, l]));
+
+export function layerDef(type: string): LayerDef | undefined {
+  return BY_TYPE.get(type);
+}

@@ -1,0 +1,84 @@
+import type { Tensor } from '@tensorflow/tfjs-core';
+import { z } from 'zod';
+import { tf } from '../backend/tf';
+import { formatDims, type PortType } from '../shapes';
+import { defineLayer, type InferContext } from './define';
+
+type Binary = (a: Tensor, b: Tensor) => Tensor;
+
+/** The named functions of ThreadingLayer; the last four are binary only. */
+const FOLDS: Readonly<Record<string, Binary>> = {
+  Plus: (a, b) => tf.add(a, b),
+  Times: (a, b) => tf.mul(a, b),
+  Min: (a, b) => tf.minimum(a, b),
+  Max: (a, b) => tf.maximum(a, b),
+};
+const BINARY: Readonly<Record<string, Binary>> = {
+  Subtract: (a, b) => tf.sub(a, b),
+  Divide: (a, b) => tf.div(a, b),
+  Power: (a, b) => tf.pow(a, b),
+};
+
+/**
+ * Wolfram's threading broadcast (not numpy's): inputs of equal rank whose dimensions
+ * agree or are 1; a scalar input is replicated everywhere.
+ */
+export function threadedType<P>(ctx: InferContext<P>, ports: readonly string[]): PortType {
+  const types = ports.map((p) => ctx.need(p));
+  const ranked = types.filter((t) => t.dims.length > 0);
+  const rank = ranked[0]?.dims.length ?? 0;
+  const dims: number[] = Array.from({ length: rank }, () => 1);
+  types.forEach((t, i) => {
+    if (t.dims.length === 0) return;
+    if (t.dims.length !== rank) {
+      ctx.fail(`cannot thread over inputs of different ranks: ${ports.map((p, j) => `"${p}" is ${formatDims(types[j]!.dims)}`).join(', ')}`);
+    }
+    t.dims.forEach((d, k) => {
+      if (d !== 1 && dims[k] !== 1 && dims[k] !== d) {
+        ctx.fail(`cannot thread "${ports[i]}" ${formatDims(t.dims)} with the other inputs: dimension ${k + 1} is ${d}, elsewhere ${dims[k]}`);
+      }
+      if (d !== 1) dims[k] = d;
+    });
+  });
+  return { dims };
+}
+
+/** Aligns a per-example scalar [N] with rank-r inputs [N, ...] for TensorFlow.js broadcasting. */
+function lift(x: Tensor, rank: number): Tensor {
+  return x.rank === rank + 1 ? x : tf.reshape(x, [x.shape[0]!, ...Array.from({ length: rank }, () => 1)]);
+}
+
+/** ThreadingLayer: a function applied elementwise across its inputs Input1, Input2, ... */
+export const ThreadingLayer = defineLayer({
+  type: 'ThreadingLayer',
+  params: {
+    Function: z
+      .enum(['Plus', 'Subtract', 'Times', 'Divide', 'Power', 'Min', 'Max'])
+      .describe('the function: "Plus", "Subtract", "Times", "Divide", "Power", "Min" or "Max"'),
+  },
+  inputs: { variadic: 2 },
+  infer(ctx) {
+    const ports = Object.keys(ctx.inputs);
+    if (ctx.params.Function in BINARY && ports.length !== 2) {
+      ctx.fail(`is ${ctx.params.Function}, which takes 2 inputs, but the layer has ${ports.length}`, 'Function');
+    }
+    const output = threadedType(ctx, ports);
+    const inputs = Object.fromEntries(ports.map((p) => [p, { dims: ctx.need(p).dims }]));
+    return { inputs, outputs: { Output: output }, arrays: {} };
+  },
+  forward({ params, inputs, shapes }) {
+    const rank = shapes.outputs.Output!.dims.length;
+    const xs = Object.values(inputs).map((x) => lift(x, rank));
+    const f = FOLDS[params.Function] ?? BINARY[params.Function]!;
+    return { Output: xs.slice(1).reduce((acc, x) => f(acc, x), xs[0]!) };
+  },
+  examples: [
+    { title: 'Function=Plus Input1={2, 3} Input2={2, 3}', layer: { Function: 'Plus', Input1: [2, 3], Input2: [2, 3] } },
+    { title: 'Function=Times Input1={2, 3} Input2={1, 3} Input3={2, 1}', layer: { Function: 'Times', Input1: [2, 3], Input2: [1, 3], Input3: [2, 1] } },
+    { title: 'Function=Subtract Input1={4} Input2=Real', layer: { Function: 'Subtract', Input1: 4, Input2: 'Real' } },
+    { title: 'Function=Divide Input1={3} Input2={3}', layer: { Function: 'Divide', Input1: 3, Input2: 3 }, ranges: { Input2: [0.5, 2] as const } },
+    { title: 'Function=Power Input1={3} Input2={3}', layer: { Function: 'Power', Input1: 3, Input2: 3 }, ranges: { Input1: [0.5, 2] as const } },
+    { title: 'Function=Min Input1={5} Input2={5}', layer: { Function: 'Min', Input1: 5, Input2: 5 } },
+    { title: 'Function=Max Input1={2, 2} Input2={2, 2}', layer: { Function: 'Max', Inputs: [[2, 2], [2, 2]] } },
+  ],
+});

@@ -1,0 +1,244 @@
+/**
+ * The net description (CONTRACT section 1): NetChain and NetGraph containers around the
+ * layers of the registry, nested to any depth. `parseNet` validates a JSON value into a
+ * tree of typed nodes, with errors that name the layer by its Wolfram position or name;
+ * `NetSchema` is the same description as one recursive zod schema, published as JSON
+ * Schema.
+ */
+import { z } from 'zod';
+import { netError, where, type LayerPath } from './errors';
+import type { LayerDef } from './layers/define';
+import { LAYERS, layerDef } from './layers/registry';
+import { PortShapeSchema, portTypeOf, type PortShape, type PortType } from './shapes';
+import { fromArrayValue, ShapeProblem, type ArrayValue, type NumArray } from './tensors';
+
+/** A layer of the registry with its validated parameters. */
+export interface LayerNode {
+  readonly kind: 'layer';
+  readonly def: LayerDef;
+  readonly params: Readonly<Record<string, unknown>>;
+  /** Given arrays; null where the description says None; absent where not given. */
+  readonly arrays: Readonly<Record<string, NumArray | null | undefined>>;
+  /** Port shapes the description declares. */
+  readonly declared: Readonly<Record<string, PortType>>;
+}
+
+export interface ContainerNode {
+  readonly kind: 'NetChain' | 'NetGraph';
+  readonly children: readonly Child[];
+  /** Layers given as an association (names) rather than a list (positions). */
+  readonly named: boolean;
+  readonly edges: readonly Edge[];
+  readonly declared: Readonly<Record<string, PortType>>;
+}
+
+export type NetNode = LayerNode | ContainerNode;
+
+export interface Child {
+  /** How paths and result keys refer to it: its position in a list, its name in an association. */
+  readonly key: number | string;
+  /** 1-based position. */
+  readonly position: number;
+  readonly node: NetNode;
+}
+
+/** An edge endpoint: a layer position or name, or a NetPort. */
+export type Endpoint = string | number | { readonly NetPort: string | readonly [string | number, string] };
+/** `[from, to]` or `[a, b, c]`; an element other than the last may be a list (a multi-input feed). */
+export type Edge = ReadonlyArray<Endpoint | readonly Endpoint[]>;
+
+export const EndpointSchema = z
+  .union([
+    z.string(),
+    z.number().int(),
+    z.object({ NetPort: z.union([z.string(), z.tuple([z.union([z.string(), z.number().int()]), z.string()])]) }).strict(),
+  ])
+  .describe('an endpoint: a layer name or position, {"NetPort": "x"} or {"NetPort": [layer, "Port"]}');
+export const EdgeSchema = z
+  .array(z.union([EndpointSchema, z.array(EndpointSchema).min(1)]))
+  .min(2)
+  .describe('an edge: [from, to] or [a, b, c]; a list of endpoints on the left feeds a multi-input layer');
+
+const layerList = (what: string) =>
+  z.union([z.array(z.unknown()).min(1), z.record(z.string(), z.unknown())]).describe(`the ${what}: a list of layers, or an object of named layers`);
+
+const portShapes = PortShapeSchema.describe('a port shape: n, a list of dimensions, "Real", or {"Index": n, "Dimensions": [...]}');
+
+const ChainShape = z.object({ type: z.literal('NetChain'), Layers: layerList('layers') }).catchall(portShapes);
+const GraphShape = z
+  .object({ type: z.literal('NetGraph'), Layers: layerList('layers'), Edges: z.array(EdgeSchema).describe('the edges: a list of [from, to]') })
+  .catchall(portShapes);
+
+const CONTAINERS = { NetChain: ChainShape, NetGraph: GraphShape } as const;
+
+/**
+ * Validates a net description. Errors are NetErrors with code `invalid_net` naming the
+ * layer (`layer 2 (LinearLayer) "Weights" ...`).
+ */
+export function parseNet(raw: unknown): NetNode {
+  return parseNode(raw, [], false);
+}
+
+function parseNode(raw: unknown, path: LayerPath, inContainer: boolean): NetNode {
+  if (inContainer && typeof raw === 'string') {
+    return parseNode({ type: 'ElementwiseLayer', Function: raw }, path, false);
+  }
+  if (inContainer && typeof raw === 'number' && Number.isInteger(raw) && raw > 0) {
+    return parseNode({ type: 'LinearLayer', OutputDimensions: raw }, path, false);
+  }
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw) || typeof (raw as { type?: unknown }).type !== 'string') {
+    const what = inContainer ? 'an object with "type", a function name such as "Ramp", or a positive integer' : 'an object with a "type"';
+    throw netError('invalid_net', `Invalid net: ${path.length === 0 ? 'the net' : where(path)} is ${snippet(raw)}, not a layer: expected ${what}`, where(path));
+  }
+  const type = (raw as { type: string }).type;
+  if (type === 'NetChain' || type === 'NetGraph') return parseContainer(raw, type, path);
+  const def = layerDef(type);
+  if (!def) {
+    const known = [...LAYERS.map((l) => l.type), 'NetChain', 'NetGraph'];
+    const hint = closest(type, known);
+    throw netError('invalid_net', `Invalid net: ${path.length === 0 ? 'the net' : where(path)} has unknown type ${JSON.stringify(type)}${hint ? ` (did you mean "${hint}"?)` : ''}`, where(path));
+  }
+  const parsed = def.schema.safeParse(raw);
+  if (!parsed.success) throw zodError(parsed.error, raw as Record<string, unknown>, def.schema, path, type);
+  const params = parsed.data as Record<string, unknown>;
+
+  const arrays: Record<string, NumArray | null | undefined> = {};
+  for (const decl of def.arrays) {
+    const value = params[decl.name] as ArrayValue | null | undefined;
+    try {
+      arrays[decl.name] = value === null || value === undefined ? value : fromArrayValue(value);
+    } catch (e) {
+      if (!(e instanceof ShapeProblem)) throw e;
+      throw netError('invalid_net', `Invalid net: ${where(path, type)} "${decl.name}" ${e.message}`, where(path, type));
+    }
+  }
+  const declared: Record<string, PortType> = {};
+  for (const [key, value] of Object.entries(params)) {
+    if (key === 'type' || def.arrays.some((a) => a.name === key)) continue;
+    if (isPortKey(def, key)) declared[key] = portTypeOf(value as PortShape);
+  }
+  if (Array.isArray(params.Inputs)) {
+    (params.Inputs as PortShape[]).forEach((s, i) => (declared[`Input${i + 1}`] = portTypeOf(s)));
+  }
+  return { kind: 'layer', def, params, arrays, declared };
+}
+
+function isPortKey(def: LayerDef, key: string): boolean {
+  return def.outputs.includes(key) || def.inputs({}, 0).includes(key) || (def.variadic && /^Input[1-9][0-9]*$/.test(key));
+}
+
+function parseContainer(raw: object, type: 'NetChain' | 'NetGraph', path: LayerPath): ContainerNode {
+  const schema = CONTAINERS[type];
+  const parsed = schema.safeParse(raw);
+  if (!parsed.success) throw zodError(parsed.error, raw as Record<string, unknown>, schema, path, type);
+  const { Layers: layers, Edges: edges, type: _type, ...ports } = parsed.data as Record<string, unknown> & {
+    Layers: unknown[] | Record<string, unknown>;
+    Edges?: Edge[];
+  };
+  const named = !Array.isArray(layers);
+  const entries: Array<[string | number, unknown]> = named
+    ? Object.entries(layers)
+    : (layers as unknown[]).map((l, i) => [i + 1, l]);
+  if (entries.length === 0) throw netError('invalid_net', `Invalid net: ${where(path, type)} has no layers`, where(path, type));
+  const children = entries.map(([key, value], i) => ({
+    key,
+    position: i + 1,
+    node: parseNode(value, [...path, key], true),
+  }));
+  const declared = Object.fromEntries(Object.entries(ports).map(([k, v]) => [k, portTypeOf(v as PortShape)]));
+  return { kind: type, children, named, edges: edges ?? [], declared };
+}
+
+/** The first zod issue, in the user's terms. */
+function zodError(error: z.ZodError, raw: Record<string, unknown>, schema: z.ZodType, path: LayerPath, type: string) {
+  const issue = error.issues[0]!;
+  const at = where(path, type);
+  const field = issue.path[0];
+  let message: string;
+  if (issue.code === 'unrecognized_keys') {
+    const key = issue.keys[0]!;
+    const known = Object.keys(shapeOf(schema));
+    const hint = closest(key, known);
+    message = `has unknown key ${JSON.stringify(key)}${hint ? ` (did you mean "${hint}"?)` : ''}`;
+  } else if (typeof field === 'string') {
+    const fieldSchema = shapeOf(schema)[field] ?? catchallOf(schema);
+    const what = fieldSchema ? describe(fieldSchema) : undefined;
+    if (!(field in raw)) message = `needs "${field}"${what ? `: ${what}` : ''}`;
+    else if (issue.code === 'custom') message = `"${field}" is ${snippet(raw[field])}: ${issue.message}`;
+    else message = `"${field}" must be ${what ?? 'valid'}, not ${snippet(raw[field])}`;
+  } else {
+    message = issue.message;
+  }
+  return netError('invalid_net', `Invalid net: ${at} ${message}`, at);
+}
+
+function shapeOf(schema: z.ZodType): Record<string, z.ZodType> {
+  let s: z.ZodType = schema;
+  while (!(s instanceof z.ZodObject) && 'innerType' in (s.def as object)) s = (s.def as unknown as { innerType: z.ZodType }).innerType;
+  if (s instanceof z.ZodObject) return s.shape as Record<string, z.ZodType>;
+  const inner = (s.def as { in?: z.ZodType }).in;
+  return inner ? shapeOf(inner) : {};
+}
+
+function catchallOf(schema: z.ZodType): z.ZodType | undefined {
+  return schema instanceof z.ZodObject ? (schema.def.catchall as z.ZodType | undefined) : undefined;
+}
+
+/** A schema's description, looking through optional() and default() wrappers. */
+export function describe(schema: z.ZodType): string | undefined {
+  let s: z.ZodType | undefined = schema;
+  while (s) {
+    if (s.description) return s.description;
+    s = (s.def as { innerType?: z.ZodType }).innerType;
+  }
+  return undefined;
+}
+
+/** A short rendering of a user's value for messages. */
+export function snippet(value: unknown): string {
+  if (value === undefined) return 'missing';
+  const text = JSON.stringify(value) ?? String(value);
+  return text.length > 40 ? `${text.slice(0, 37)}...` : text;
+}
+
+/** The known name closest to a misspelt one, if it is close enough to be a likely typo. */
+function closest(word: string, known: readonly string[]): string | undefined {
+  let best: string | undefined;
+  let bestDistance = Math.max(2, Math.floor(word.length / 3)) + 1;
+  for (const k of known) {
+    const d = editDistance(word.toLowerCase(), k.toLowerCase());
+    if (d < bestDistance) (best = k), (bestDistance = d);
+  }
+  return best;
+}
+
+function editDistance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    let diagonal = row[0]!;
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const above = row[j]!;
+      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, diagonal + (a[i - 1] === b[j - 1] ? 0 : 1));
+      diagonal = above;
+    }
+  }
+  return row[b.length]!;
+}
+
+/**
+ * The whole description as one recursive zod schema: the registry's layer schemas, the
+ * containers, and the shorthands of layer lists. Used for the published JSON Schema.
+ */
+export const NetSchema: z.ZodType = z.lazy(() =>
+  z.union([
+    ...LAYERS.map((l) => l.schema),
+    ChainShape.extend({ Layers: layersOf() }),
+    GraphShape.extend({ Layers: layersOf() }),
+  ] as unknown as [z.ZodType, z.ZodType, ...z.ZodType[]]),
+);
+
+function layersOf() {
+  const entry = z.union([NetSchema, z.string().describe('an ElementwiseLayer function, e.g. "Ramp"'), z.number().int().positive().describe('LinearLayer[n]')]);
+  return z.union([z.array(entry).min(1), z.record(z.string(), entry)]);
+}

@@ -1,0 +1,199 @@
+/**
+ * A compiled net bound to a backend: parse, validate and infer shapes once, then
+ * evaluate many times. The net owns the tensors of its arrays until `dispose()`.
+ */
+import type { Tensor } from '@tensorflow/tfjs-core';
+import { activate, selectBackend, type BackendName } from './backend';
+import { tf } from './backend/tf';
+import { compile, type ArraySlot, type Plan, type PlanNode } from './compile';
+import { prepareData, prepareOgrad } from './data';
+import { netError, where, type LayerPath } from './errors';
+import { compute, type Runtime } from './gradient';
+import { initialize } from './init';
+import { parseNet } from './net';
+import { parseSpec, resolvePath, resolveSpec, type GradientSpec, type ResolvedSpec, type SpecTarget } from './paths';
+import { toNested, type Nested, type NumArray } from './tensors';
+
+export interface LoadOptions {
+  /** `cpu`, `wasm` or `tensorflow`; default `tensorflow` if tfjs-node is installed, else `wasm`. */
+  readonly backend?: BackendName;
+  /** Initialize missing arrays with this seed (Wolfram's NetInitialize, reproducibly). */
+  readonly initialize?: number | { readonly seed: number; readonly all?: boolean };
+}
+
+/** A gradient request: `{"NetPortGradient": X}` or X itself ("Input", [1, "Weights"], "All"). */
+export type GradientRequest = GradientSpec | SpecTarget;
+
+export interface EvaluateOptions<F extends 'nested' | 'typed' = 'nested'> {
+  /** Output ports whose values to return; default: all of them when no gradient is asked for. */
+  readonly outputs?: readonly string[] | 'All';
+  readonly gradients?: readonly GradientRequest[];
+  /** Imposed output gradients by port: an array (with the batch, for a batch), a number, or null. */
+  readonly ograd?: Readonly<Record<string, unknown>>;
+  /** `nested` (default): numbers and nested lists; `typed`: `{dims, data}`. */
+  readonly format?: F;
+}
+
+export type ResultValue<F> = F extends 'typed' ? NumArray : Nested;
+
+export interface GradientResult<V> {
+  /** The spec in the form results are keyed by (CONTRACT section 2). */
+  readonly spec: SpecTarget;
+  /** `NetPortGradient["Input"]`, `NetPortGradient[{1, "Weights"}]`, ... */
+  readonly key: string;
+  readonly value: V;
+}
+
+export interface Result<V> {
+  readonly outputs: Readonly<Record<string, V>>;
+  readonly gradients: ReadonlyArray<GradientResult<V>>;
+}
+
+export interface PortInfo {
+  readonly name: string;
+  /** Dimensions of one example; [] for a scalar. */
+  readonly dims: readonly number[];
+  /** For integer ports: the values are 1..classes. */
+  readonly classes?: number;
+}
+
+export interface ArrayInfo {
+  readonly path: LayerPath;
+  readonly dims: readonly number[];
+  readonly auxiliary: boolean;
+  readonly initialized: boolean;
+}
+
+/** A validated, shape-checked net on one backend. */
+export class Net {
+  private readonly tensors = new Map<ArraySlot, Tensor>();
+  private runtime: Runtime | undefined;
+  private disposed = false;
+
+  private constructor(
+    private readonly plan: Plan,
+    /** The backend the net evaluates on. */
+    readonly backend: BackendName,
+  ) {}
+
+  /** Validates the description, infers its shapes and prepares it on a backend. */
+  static async load(description: unknown, options: LoadOptions = {}): Promise<Net> {
+    const plan = compile(parseNet(description));
+    const backend = await selectBackend(options.backend);
+    const net = new Net(plan, backend);
+    if (options.initialize !== undefined) {
+      const init = typeof options.initialize === 'number' ? { seed: options.initialize } : options.initialize;
+      net.initialize(init.seed, init.all);
+    }
+    return net;
+  }
+
+  get inputs(): PortInfo[] {
+    return this.plan.inputs.map((p) => portInfo(p.name, p.value.type!));
+  }
+
+  get outputs(): PortInfo[] {
+    return this.plan.outputs.map((p) => portInfo(p.name, p.value.type!));
+  }
+
+  get arrays(): ArrayInfo[] {
+    return this.plan.arrays.map((s) => ({ path: s.key, dims: s.dims, auxiliary: !!s.decl.aux, initialized: !!s.value }));
+  }
+
+  /** The current value of an array, by path (`[1, "Weights"]`). */
+  array(path: LayerPath): NumArray {
+    const slot = resolvePath(this.plan, path);
+    if (!slot.value) throw notInitialized(slot);
+    return slot.value;
+  }
+
+  /** Fills the arrays that have no value (all of them with `all`), reproducibly from `seed`. */
+  initialize(seed: number, all = false): void {
+    this.check();
+    initialize(this.plan, seed, all);
+    this.release();
+  }
+
+  /**
+   * Evaluates outputs and gradients in one pass. Gradients follow NetPortGradient:
+   * the gradient of the sum of all outputs, or of Total[output * ograd] with imposed
+   * output gradients (ports not mentioned get 0); array gradients are summed over a batch.
+   */
+  evaluate<F extends 'nested' | 'typed' = 'nested'>(data: unknown, options: EvaluateOptions<F> = {}): Result<ResultValue<F>> {
+    this.check();
+    const plan = this.plan;
+    const specs: ResolvedSpec[] = (options.gradients ?? []).flatMap((g) => resolveSpec(plan, toTarget(g)));
+    const prepared = prepareData(plan, data);
+    const ograd = options.ograd === undefined ? undefined : prepareOgrad(plan, options.ograd, prepared);
+    const outputs =
+      options.outputs === 'All' || (options.outputs === undefined && specs.length === 0)
+        ? plan.outputs.map((p) => p.name)
+        : [...(options.outputs ?? [])];
+    for (const name of outputs) {
+      if (!plan.outputs.some((p) => p.name === name)) {
+        throw netError('unknown_port', `"${name}" is not an output port of the net (outputs: ${plan.outputs.map((p) => `"${p.name}"`).join(', ')})`);
+      }
+    }
+    activate(this.backend);
+    const computed = compute(this.ensureRuntime(), prepared, outputs, specs.map((s) => s.target), ograd);
+    const format = (array: NumArray, batchless: boolean): ResultValue<F> => {
+      const a = batchless && !prepared.batched ? { dims: array.dims.slice(1), data: array.data } : array;
+      return (options.format === 'typed' ? a : toNested(a)) as ResultValue<F>;
+    };
+    return {
+      outputs: Object.fromEntries(outputs.map((name, i) => [name, format(computed.outputs[i]!, true)])),
+      gradients: specs.map((s, i) => ({ spec: s.spec, key: s.key, value: format(computed.gradients[i]!, s.target.kind === 'input') })),
+    };
+  }
+
+  /** Releases the net's tensors. The net cannot be evaluated afterwards. */
+  dispose(): void {
+    this.release();
+    this.disposed = true;
+  }
+
+  private check(): void {
+    if (this.disposed) throw netError('invalid_net', 'This net has been disposed');
+  }
+
+  private release(): void {
+    for (const t of this.tensors.values()) t.dispose();
+    this.tensors.clear();
+    this.runtime = undefined;
+  }
+
+  private ensureRuntime(): Runtime {
+    if (this.runtime) return this.runtime;
+    const missing = this.plan.arrays.find((s) => !s.value);
+    if (missing) throw notInitialized(missing);
+    for (const slot of this.plan.arrays) {
+      this.tensors.set(slot, tf.tensor(slot.value!.data, [...slot.dims], 'float32'));
+    }
+    const nodeArrays = new Map<PlanNode, Record<string, Tensor | null>>();
+    for (const node of this.plan.nodes) {
+      const arrays: Record<string, Tensor | null> = {};
+      for (const decl of node.layer.def.arrays) arrays[decl.name] = null;
+      nodeArrays.set(node, arrays);
+    }
+    for (const [slot, t] of this.tensors) nodeArrays.get(slot.node)![slot.decl.name] = t;
+    this.runtime = { plan: this.plan, arrayTensors: this.tensors, nodeArrays };
+    return this.runtime;
+  }
+}
+
+function toTarget(g: GradientRequest): SpecTarget {
+  return typeof g === 'object' && g !== null && !Array.isArray(g) ? parseSpec(g).NetPortGradient : parseSpec({ NetPortGradient: g }).NetPortGradient;
+}
+
+function portInfo(name: string, type: { dims: readonly number[]; index?: number }): PortInfo {
+  return type.index === undefined ? { name, dims: type.dims } : { name, dims: type.dims, classes: type.index };
+}
+
+function notInitialized(slot: ArraySlot) {
+  const at = where(slot.node.path, slot.node.layer.def.type);
+  return netError(
+    'not_initialized',
+    `Net not initialized: ${at} "${slot.decl.name}" has no value; give it, or initialize the net with a seed (--init SEED, or the "initialize" option)`,
+    at,
+  );
+}

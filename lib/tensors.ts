@@ -1,0 +1,122 @@
+/**
+ * Numeric arrays at the boundary: JSON (nested lists, or `{Dimensions, Data}`),
+ * typed arrays with dimensions, and TensorFlow.js tensors. Everything user-visible is
+ * row-major, as in Wolfram and as in TensorFlow.js.
+ */
+import type { Tensor } from '@tensorflow/tfjs-core';
+import { z } from 'zod';
+import { formatDims, volume } from './shapes';
+
+/** A nested list of numbers, any depth (a bare number is a rank-0 array). */
+export type Nested = number | Nested[];
+
+/** A dense array with its dimensions: the typed form of results. */
+export interface NumArray {
+  readonly dims: readonly number[];
+  readonly data: Float32Array | Int32Array;
+}
+
+const NestedSchema: z.ZodType<Nested> = z.lazy(() => z.union([z.number(), z.array(NestedSchema)]));
+
+/** An array value in a net description: nested lists or `{Dimensions, Data}`. */
+export const ArrayValueSchema = z.union([
+  z.array(NestedSchema),
+  z.object({ Dimensions: z.array(z.number().int().nonnegative()), Data: z.array(z.number()) }).strict(),
+]);
+export type ArrayValue = z.infer<typeof ArrayValueSchema>;
+
+/** Why a value could not be read as an array; the caller adds where it was. */
+export class ShapeProblem extends Error {}
+
+/**
+ * Reads a nested list (or a bare number) into dims and row-major data.
+ * Throws ShapeProblem for ragged lists, non-numbers and non-finite numbers.
+ */
+export function fromNested(value: unknown, dtype: 'float32' | 'int32' = 'float32'): NumArray {
+  const dims: number[] = [];
+  let probe: unknown = value;
+  while (Array.isArray(probe)) {
+    dims.push(probe.length);
+    if (probe.length === 0) break;
+    probe = probe[0];
+  }
+  const data = dtype === 'int32' ? new Int32Array(volume(dims)) : new Float32Array(volume(dims));
+  let k = 0;
+  const at: number[] = [];
+  const position = () => (at.length === 0 ? '' : ` at position {${at.join(', ')}}`);
+  const walk = (v: unknown, depth: number): void => {
+    if (depth === dims.length) {
+      if (typeof v !== 'number') {
+        throw new ShapeProblem(Array.isArray(v) ? `is ragged (a sublist is deeper than the others${position()})` : `contains ${describeValue(v)}${position()}, not a number`);
+      }
+      if (!Number.isFinite(v)) throw new ShapeProblem(`contains ${v}${position()}, not a finite number`);
+      data[k++] = v;
+      return;
+    }
+    if (!Array.isArray(v)) {
+      throw new ShapeProblem(typeof v === 'number' ? `is ragged (a number stands where a sublist should${position()})` : `contains ${describeValue(v)}${position()}, not a number`);
+    }
+    if (v.length !== dims[depth]) throw new ShapeProblem(`is ragged (the sublist${position()} has length ${v.length}, expected ${dims[depth]})`);
+    v.forEach((x, i) => {
+      at.push(i + 1);
+      walk(x, depth + 1);
+      at.pop();
+    });
+  };
+  walk(value, 0);
+  return { dims, data };
+}
+
+/** Reads an array value of a net description (nested or `{Dimensions, Data}`). */
+export function fromArrayValue(value: ArrayValue): NumArray {
+  if (Array.isArray(value)) return fromNested(value);
+  const n = volume(value.Dimensions);
+  if (value.Data.length !== n) {
+    throw new ShapeProblem(`has ${value.Data.length} elements in "Data", but "Dimensions" ${formatDims(value.Dimensions)} needs ${n}`);
+  }
+  for (const x of value.Data) if (!Number.isFinite(x)) throw new ShapeProblem(`contains ${x}, not a finite number`);
+  return { dims: [...value.Dimensions], data: Float32Array.from(value.Data) };
+}
+
+/** A flat row-major index as Wolfram's 1-based position: `{2, 1}`. */
+export function formatPosition(index: number, dims: readonly number[]): string {
+  const at: number[] = [];
+  for (let d = dims.length - 1; d >= 0; d--) {
+    at.unshift((index % dims[d]!) + 1);
+    index = Math.floor(index / dims[d]!);
+  }
+  return `{${at.join(', ')}}`;
+}
+
+/** Row-major data back to nested lists; rank 0 gives a number. */
+export function toNested(a: NumArray): Nested {
+  const { dims, data } = a;
+  if (dims.length === 0) return data[0] as number;
+  let k = 0;
+  const build = (depth: number): Nested[] => {
+    const n = dims[depth] as number;
+    const out: Nested[] = new Array(n);
+    if (depth === dims.length - 1) {
+      for (let i = 0; i < n; i++) out[i] = data[k++] as number;
+    } else {
+      for (let i = 0; i < n; i++) out[i] = build(depth + 1);
+    }
+    return out;
+  };
+  return build(0);
+}
+
+/**
+ * Copies a tensor's values out synchronously. The copy matters: the cpu backend hands
+ * out its own buffer, which must not outlive the tensor in the caller's hands.
+ */
+export function readTensor(t: Tensor, dims: readonly number[] = t.shape): NumArray {
+  const data = t.dataSync() as Float32Array | Int32Array;
+  return { dims: [...dims], data: data.slice() };
+}
+
+function describeValue(v: unknown): string {
+  if (v === null) return 'null';
+  if (typeof v === 'string') return JSON.stringify(v.length > 20 ? `${v.slice(0, 20)}...` : v);
+  return typeof v;
+}
