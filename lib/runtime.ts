@@ -7,12 +7,13 @@ import { activate, selectBackend, type BackendName } from './backend';
 import { tf } from './backend/tf';
 import { compile, type ArraySlot, type Plan, type PlanNode } from './compile';
 import { prepareData, prepareOgrad } from './data';
-import { netError, where, type LayerPath } from './errors';
+import { formatKey, netError, where, type LayerPath } from './errors';
 import { compute, type Runtime } from './gradient';
 import { initialize } from './init';
 import { parseNet } from './net';
 import { parseSpec, resolvePath, resolveSpec, type GradientSpec, type ResolvedSpec, type SpecTarget } from './paths';
-import { toNested, type Nested, type NumArray } from './tensors';
+import { formatDims, sameDims, volume } from './shapes';
+import { fromNested, ShapeProblem, toNested, type Nested, type NumArray } from './tensors';
 
 export interface LoadOptions {
   /** `cpu`, `wasm` or `tensorflow`; default `tensorflow` if tfjs-node is installed, else `wasm`. */
@@ -107,6 +108,35 @@ export class Net {
     return slot.value;
   }
 
+  /**
+   * Replaces an array's value (nested lists or `{dims, data}`); its dimensions must stay
+   * those the net expects.
+   */
+  setArray(path: LayerPath, value: Nested | NumArray): void {
+    this.check();
+    const slot = resolvePath(this.plan, path);
+    let array: NumArray;
+    try {
+      array = isNumArray(value) ? { dims: [...value.dims], data: Float32Array.from(value.data) } : fromNested(value);
+    } catch (e) {
+      if (e instanceof ShapeProblem) throw netError('invalid_data', `Invalid array: ${formatKeyPath(path)} ${e.message}`);
+      throw e;
+    }
+    if (!sameDims(array.dims, slot.dims) || array.data.length !== volume(slot.dims)) {
+      throw netError('invalid_data', `Invalid array: ${formatKeyPath(path)} has dimensions ${formatDims(array.dims)}, expected ${formatDims(slot.dims)}`);
+    }
+    for (const x of array.data) if (!Number.isFinite(x)) throw netError('invalid_data', `Invalid array: ${formatKeyPath(path)} contains ${x}, not a finite number`);
+    slot.value = array;
+    if (this.runtime) {
+      // Swap this one tensor; the others stay.
+      activate(this.backend);
+      this.tensors.get(slot)?.dispose();
+      const t = tf.tensor(array.data, [...slot.dims], 'float32');
+      this.tensors.set(slot, t);
+      (this.runtime.nodeArrays.get(slot.node) as Record<string, Tensor | null>)[slot.decl.name] = t;
+    }
+  }
+
   /** Fills the arrays that have no value (all of them with `all`), reproducibly from `seed`. */
   initialize(seed: number, all = false): void {
     this.check();
@@ -179,6 +209,14 @@ export class Net {
     this.runtime = { plan: this.plan, arrayTensors: this.tensors, nodeArrays };
     return this.runtime;
   }
+}
+
+function isNumArray(v: unknown): v is NumArray {
+  return typeof v === 'object' && v !== null && !Array.isArray(v) && ArrayBuffer.isView((v as NumArray).data);
+}
+
+function formatKeyPath(path: LayerPath): string {
+  return `{${path.map(formatKey).join(', ')}}`;
 }
 
 function toTarget(g: GradientRequest): SpecTarget {

@@ -55,6 +55,7 @@ export async function selectBackend(name: BackendName = defaultBackend()): Promi
   }
   await tf.ready();
   if (!ready.has(name)) {
+    if (name === 'cpu') quietCpuBanner();
     hooks.get(name)?.();
     ready.add(name);
   }
@@ -91,4 +92,14 @@ function loadNative(): void {
     );
   }
   nativeLoaded = pkg;
+}
+
+/**
+ * The cpu backend prints a banner recommending tfjs-node on its first write. netport
+ * chose the backend on purpose (and documents tfjs-node), so the banner is noise on the
+ * command line; the flag is the backend's own.
+ */
+function quietCpuBanner(): void {
+  const backend = tf.findBackend('cpu') as { firstUse?: boolean } | null;
+  if (backend && 'firstUse' in backend) backend.firstUse = false;
 }

@@ -1,0 +1,40 @@
+import { selectBackend, type BackendName } from '../../lib/backend';
+import { tf } from '../../lib/backend/tf';
+
+/** Every backend these tests can run here; tfjs-node cannot install on this machine. */
+export const TEST_BACKENDS: readonly BackendName[] = ['cpu', 'wasm'];
+
+export async function useBackend(name: BackendName): Promise<void> {
+  await selectBackend(name);
+}
+
+/**
+ * Runs `body` and checks that the TensorFlow.js tensor count is back where it started,
+ * whether `body` returns or throws.
+ */
+export async function expectNoLeak<T>(body: () => Promise<T> | T): Promise<T> {
+  const before = tf.memory().numTensors;
+  try {
+    return await body();
+  } finally {
+    expect(tf.memory().numTensors).toBe(before);
+  }
+}
+
+/** A small seeded generator (mulberry32) so that test data is the same on every run. */
+export function random(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Nested lists of the given dimensions, filled by `f`. */
+export function fill(dims: readonly number[], f: () => number): unknown {
+  if (dims.length === 0) return f();
+  return Array.from({ length: dims[0]! }, () => fill(dims.slice(1), f));
+}
