@@ -21,7 +21,7 @@ export interface PreparedData {
 
 /** Checks and reads the data for every input port of the net. `invalid_data` otherwise. */
 export function prepareData(plan: Plan, data: unknown): PreparedData {
-  const record = plan.inputs.length === 1 && !isRecord(data, plan) ? { [plan.inputs[0]!.name]: data } : data;
+  const record = plan.inputs.length === 1 && !isRecord(data) ? { [plan.inputs[0]!.name]: data } : data;
   if (typeof record !== 'object' || record === null || Array.isArray(record)) {
     throw netError('invalid_data', `Invalid data: expected an object keyed by input port (${portList(plan)}), got ${describe(record)}`);
   }
@@ -138,9 +138,9 @@ function isTyped(value: unknown): value is { dims: readonly number[]; data: Arra
   return Array.isArray(v.dims) && ArrayBuffer.isView(v.data);
 }
 
-/** Whether data for a one-input net is already keyed by port. */
-function isRecord(data: unknown, plan: Plan): boolean {
-  return typeof data === 'object' && data !== null && !Array.isArray(data) && !isTyped(data) && Object.keys(data).every((k) => plan.inputs.some((p) => p.name === k));
+/** Whether data is keyed by port (a one-input net also takes its input's value alone). */
+function isRecord(data: unknown): boolean {
+  return typeof data === 'object' && data !== null && !Array.isArray(data) && !isTyped(data);
 }
 
 function portList(plan: Plan): string {

@@ -15,7 +15,7 @@ export const intOrList = (what: string, min = 1) =>
   z.union([z.number().int().min(min), z.array(z.number().int().min(min)).min(1)]).describe(what);
 
 /** Wolfram levels count per example: 1 is the first non-batch dimension, -1 the last. */
-export const level = (what = 'a level: a non-zero integer, negative counts from the end') =>
+export const level = (what = 'a non-zero integer (a level; negative counts from the end)') =>
   z.number().int().refine((n) => n !== 0, 'level 0 does not exist').describe(what);
 
 /** The input type of a layer that takes real numbers of any shape. */
@@ -46,7 +46,7 @@ export const paddingSchema = z
     z.array(z.number().int().nonnegative()).min(1),
     z.array(z.tuple([z.number().int().nonnegative(), z.number().int().nonnegative()])).min(1),
   ])
-  .describe('a padding: n, a list of n per dimension, or a list of [lo, hi] per dimension');
+  .describe('n, a list of n per spatial dimension, or a list of [lo, hi] per spatial dimension');
 export type Padding = z.infer<typeof paddingSchema>;
 
 export function paddingPairs<P>(ctx: InferContext<P>, value: Padding, rank: number): Array<[number, number]> {

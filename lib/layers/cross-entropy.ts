@@ -22,7 +22,7 @@ const shiftedLog = (x: Tensor) => tf.log(tf.add(x, EPS));
 export const CrossEntropyLossLayer = defineLayer({
   type: 'CrossEntropyLossLayer',
   params: {
-    TargetForm: z.enum(['Binary', 'Index', 'Probabilities']).describe('the target form: "Binary", "Index" or "Probabilities"'),
+    TargetForm: z.enum(['Binary', 'Index', 'Probabilities']).describe('"Binary", "Index" or "Probabilities"'),
   },
   inputs: ['Input', 'Target'],
   outputs: ['Loss'],

@@ -51,7 +51,7 @@ export const ELEMENTWISE_FUNCTIONS: Readonly<Record<string, (x: Tensor) => Tenso
 export const ElementwiseLayer = defineLayer({
   type: 'ElementwiseLayer',
   params: {
-    Function: z.string().describe(`a function name (${Object.keys(ELEMENTWISE_FUNCTIONS).join(', ')})`),
+    Function: z.string().describe('a function name such as "Ramp" or "Tanh"'),
   },
   inputs: ['Input'],
   infer(ctx) {

@@ -15,7 +15,7 @@ export const LinearLayer = defineLayer({
     OutputDimensions: z
       .union([z.number().int().positive(), z.array(z.number().int().positive()).min(1)])
       .optional()
-      .describe('the output size: a positive integer or a list of dimensions'),
+      .describe('a positive integer or a list of positive integers'),
   },
   arrays: [
     { name: 'Weights', init: 'weights' },

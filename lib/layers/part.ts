@@ -21,10 +21,10 @@ type Take =
  * integers drop it; `i;;j;;k` may step backwards.
  */
 function resolve(ctx: InferContext<unknown>, spec: z.infer<typeof levelSpec>, n: number, level: number): Take {
-  const fail = (why: string): never => ctx.fail(`${why} at level ${level}`, 'Specification');
+  const fail = (why: string): never => ctx.fail(why, 'Specification');
   const position = (i: number): number => {
     const p = i > 0 ? i - 1 : n + i;
-    if (p < 0 || p >= n) fail(`asks for part ${i}, but the dimension there is ${n}`);
+    if (p < 0 || p >= n) fail(`asks for part ${i} at level ${level}, but that level has ${n}`);
     return p;
   };
   if (typeof spec === 'number') return { kind: 'index', at: position(spec) };
@@ -32,12 +32,12 @@ function resolve(ctx: InferContext<unknown>, spec: z.infer<typeof levelSpec>, n:
   if (spec === 'All') return { kind: 'span', start: 0, step: 1, count: n };
   const m = SPAN.exec(spec)!;
   const step = m[3] === undefined ? 1 : Number(m[3]);
-  if (step === 0) fail('has a span with step 0');
+  if (step === 0) fail(`has a span with step 0 at level ${level}`);
   const bound = (text: string | undefined, fallback: number) => (text === undefined || text === 'All' ? fallback : position(Number(text)));
   const start = bound(m[1], step > 0 ? 0 : n - 1);
   const end = bound(m[2], step > 0 ? n - 1 : 0);
   const count = Math.floor((end - start) / step) + 1;
-  if (count < 1) fail(`has the empty span ${JSON.stringify(spec)}`);
+  if (count < 1) fail(`has the empty span ${JSON.stringify(spec)} at level ${level}`);
   return { kind: 'span', start, step, count };
 }
 
@@ -64,7 +64,7 @@ export const PartLayer = defineLayer({
   params: {
     Specification: z
       .union([index, z.literal('All'), span, z.array(levelSpec).min(1)])
-      .describe('a part specification: an integer, "All", a span "i;;j" or "i;;j;;k", or a list of these for successive levels'),
+      .describe('an integer, "All", a span "i;;j" or "i;;j;;k", or a list of these for successive levels'),
   },
   inputs: ['Input'],
   infer(ctx) {

@@ -23,10 +23,10 @@ interface Geometry {
 export const PoolingLayer = defineLayer({
   type: 'PoolingLayer',
   params: {
-    KernelSize: intOrList('the kernel size: n or a list with one size per spatial dimension'),
-    Stride: intOrList('the stride: n or a list with one stride per spatial dimension').default(1),
+    KernelSize: intOrList('a positive integer or a list of them, one per spatial dimension'),
+    Stride: intOrList('a positive integer or a list of them, one per spatial dimension').default(1),
     PaddingSize: paddingSchema.default(0),
-    Function: z.enum(['Max', 'Mean', 'Total']).default('Max').describe('the pooling function: "Max", "Mean" or "Total"'),
+    Function: z.enum(['Max', 'Mean', 'Total']).default('Max').describe('"Max", "Mean" or "Total"'),
   },
   inputs: ['Input'],
   infer(ctx) {

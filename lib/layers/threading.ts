@@ -54,7 +54,7 @@ export const ThreadingLayer = defineLayer({
   params: {
     Function: z
       .enum(['Plus', 'Subtract', 'Times', 'Divide', 'Power', 'Min', 'Max'])
-      .describe('the function: "Plus", "Subtract", "Times", "Divide", "Power", "Min" or "Max"'),
+      .describe('"Plus", "Subtract", "Times", "Divide", "Power", "Min" or "Max"'),
   },
   inputs: { variadic: 2 },
   infer(ctx) {

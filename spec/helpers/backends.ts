@@ -1,5 +1,6 @@
 import { selectBackend, type BackendName } from '../../lib/backend';
 import { tf } from '../../lib/backend/tf';
+import { isNetError } from '../../lib/errors';
 
 /** Every backend these tests can run here; tfjs-node cannot install on this machine. */
 export const TEST_BACKENDS: readonly BackendName[] = ['cpu', 'wasm'];
@@ -37,4 +38,18 @@ export function random(seed: number): () => number {
 export function fill(dims: readonly number[], f: () => number): unknown {
   if (dims.length === 0) return f();
   return Array.from({ length: dims[0]! }, () => fill(dims.slice(1), f));
+}
+
+/**
+ * The NetError a call throws, as `code: message` (for pinning with inline snapshots);
+ * fails the test if it throws anything else or nothing.
+ */
+export async function errorOf(body: () => unknown): Promise<string> {
+  try {
+    await body();
+  } catch (e) {
+    if (isNetError(e)) return `${e.code}: ${e.message}`;
+    throw e;
+  }
+  throw new Error('expected a NetError, but nothing was thrown');
 }
