@@ -1,0 +1,97 @@
+/**
+ * The command line: the README's main-job command prints exactly what the README says,
+ * and errors are one line on stderr with a non-zero exit status.
+ */
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { main } from '../lib/cli/main';
+import { defaultBackend } from '../lib/backend';
+import { expectNoLeak, useBackend } from './helpers/backends';
+
+const ROOT = path.join(__dirname, '..');
+
+async function cli(args: string[]): Promise<{ code: number; out: string; err: string }> {
+  const out: string[] = [];
+  const err: string[] = [];
+  const o = jest.spyOn(process.stdout, 'write').mockImplementation((c) => (out.push(String(c)), true));
+  const e = jest.spyOn(process.stderr, 'write').mockImplementation((c) => (err.push(String(c)), true));
+  const cwd = process.cwd();
+  process.chdir(ROOT);
+  try {
+    const code = await main(args);
+    return { code, out: out.join(''), err: err.join('') };
+  } finally {
+    process.chdir(cwd);
+    process.exitCode = undefined;
+    o.mockRestore();
+    e.mockRestore();
+  }
+}
+
+beforeAll(() => useBackend(defaultBackend()));
+
+test("the README's main-job command prints what the README shows, on the default backend", async () => {
+  const readme = readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+  const match = /```sh\n(npx netport eval [^\n]+)\n```\n\n[^`]*```text\n([\s\S]*?)```/.exec(readme);
+  expect(match).not.toBeNull();
+  const [, command, shown] = match!;
+  const r = await expectNoLeak(() => cli(command!.split(/\s+/).slice(2)));
+  expect(r.err).toBe('');
+  expect(r.code).toBe(0);
+  expect(r.out).toBe(shown);
+});
+
+test('--json prints one object keyed like the results', async () => {
+  const r = await cli(['eval', 'examples/classifier.json', '--data', 'examples/classifier-batch.json', '--grad', '3,Biases', '--grad', 'Input', '--json', '--backend', 'cpu']);
+  expect(r.code).toBe(0);
+  const json = JSON.parse(r.out);
+  expect(Object.keys(json)).toEqual(['Loss', 'NetPortGradient[{3, "Biases"}]', 'NetPortGradient["Input"]']);
+  expect(json.Loss).toHaveLength(2);
+  expect(json['NetPortGradient["Input"]']).toHaveLength(2);
+});
+
+test('--ograd imposes an output gradient (inline number) and --init initializes', async () => {
+  const net = JSON.stringify({ type: 'NetChain', Input: 2, Layers: [3, 'Tanh', 2] });
+  const a = await cli(['eval', net, '--data', '[0.5, -0.5]', '--grad', 'Input', '--init', '7', '--json', '--backend', 'cpu']);
+  const b = await cli(['eval', net, '--data', '[0.5, -0.5]', '--grad', 'Input', '--init', '7', '--ograd', 'Output=2', '--json', '--backend', 'cpu']);
+  const ga = JSON.parse(a.out)['NetPortGradient["Input"]'] as number[];
+  const gb = JSON.parse(b.out)['NetPortGradient["Input"]'] as number[];
+  gb.forEach((g, i) => expect(g).toBeCloseTo(2 * ga[i]!, 5));
+});
+
+test('errors are one line on stderr with the code, and exit status 1', async () => {
+  const invalid = JSON.stringify({ type: 'LinearLayer', OutputDimensions: 2, Input: 3, Weights: [[1, 2], [3, 4]] });
+  const r = await cli(['eval', invalid, '--data', '{}']);
+  expect(r.code).toBe(1);
+  expect(r.err).toMatchInlineSnapshot(`
+"netport: invalid_net: Invalid net: LinearLayer "Weights" has dimensions {2, 2}, expected {2, 3}
+"
+`);
+  const missing = await cli(['eval', 'nope.json', '--data', '{}']);
+  expect(missing.code).toBe(2);
+  expect(missing.err).toMatchInlineSnapshot(`
+"netport: cannot read the net "nope.json": no such file
+"
+`);
+  const uninitialized = await cli(['eval', JSON.stringify({ type: 'LinearLayer', OutputDimensions: 2, Input: 2 }), '--data', '[1, 2]', '--backend', 'cpu']);
+  expect(uninitialized.code).toBe(1);
+  expect(uninitialized.err).toMatchInlineSnapshot(`
+"netport: not_initialized: Net not initialized: LinearLayer "Weights" has no value; give it, or initialize the net with a seed (--init SEED, or the "initialize" option)
+"
+`);
+});
+
+test('check exits 1 when a case fails and reports it in --json', async () => {
+  const bad = path.join(ROOT, 'spec', 'fixtures', 'failing-case.json');
+  const r = await cli(['check', bad, '--json', '--backend', 'cpu']);
+  expect(r.code).toBe(1);
+  const report = JSON.parse(r.out);
+  expect(report.passed).toBe(0);
+  expect(report.failed).toBe(1);
+  expect(report.cases[0].failures).toMatchInlineSnapshot(`
+[
+  "output "Output" at {2}: got 0.7615941762924194, expected 0.5",
+  "gradient "Input": expected error integer_gradient, got a value",
+]
+`);
+});
