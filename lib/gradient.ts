@@ -10,6 +10,7 @@ import { tf } from './backend/tf';
 import type { ArraySlot, PlanNode, Plan, Value } from './compile';
 import type { Ograd, PreparedData } from './data';
 import type { Resolved } from './paths';
+import { channelsFirst, channelsLast } from './layers/common';
 import { sameDims } from './shapes';
 import { readTensor, type NumArray } from './tensors';
 
@@ -54,23 +55,23 @@ export function compute(
   let results: Tensor[];
   try {
     results = tf.tidy(() => {
-      const env = new Map<number, Tensor>();
+      const store = new Store();
       for (const p of plan.inputs) {
         const array = data.inputs.get(p.name)!;
-        env.set(p.value.id, tf.tensor(array.data, [...array.dims], array.data instanceof Int32Array ? 'int32' : 'float32'));
+        store.set(p.value.id, tf.tensor(array.data, [...array.dims], array.data instanceof Int32Array ? 'int32' : 'float32'));
       }
-      const xs = targets.map((t) => (t.kind === 'input' ? env.get(t.value.id)! : rt.arrayTensors.get(t.slot)!));
+      const xs = targets.map((t) => (t.kind === 'input' ? store.get(t.value.id) : rt.arrayTensors.get(t.slot)!));
       if (!differentiate) {
-        forward(rt, nodes, env, data.batch);
-        return [...wanted.map((v) => env.get(v.id)!), ...xs.map((x) => tf.zerosLike(x))];
+        forward(rt, nodes, store, data.batch);
+        return [...wanted.map((v) => store.get(v.id)), ...xs.map((x) => tf.zerosLike(x))];
       }
       const unique = [...new Set(xs)];
       const dy = seed(objective, ograd, data.batch);
       const { grads } = tf.engine().gradients(
         () => {
-          forward(rt, nodes, env, data.batch);
-          for (const v of wanted) kept.push(tf.keep(env.get(v.id)!));
-          const ys = objective.map((p) => env.get(p.value.id)!);
+          forward(rt, nodes, store, data.batch);
+          for (const v of wanted) kept.push(tf.keep(store.get(v.id)));
+          const ys = objective.map((p) => store.get(p.value.id));
           return ys.length === 1 ? ys[0]! : tf.concat(ys.map((y) => tf.reshape(y, [-1])));
         },
         unique,
@@ -107,28 +108,73 @@ function seed(objective: ReadonlyArray<{ name: string; value: Value }>, ograd: R
   return parts.length === 1 ? parts[0] : tf.concat(parts.map((t) => tf.reshape(t, [-1])));
 }
 
-/** Runs the given nodes (in topological order), storing each output in `env`. */
-export function forward(rt: Runtime, nodes: readonly PlanNode[], env: Map<number, Tensor>, batch: number): void {
+/**
+ * The tensors of one evaluation, by value. A value made by a channel-last layer is kept
+ * channel-last ([N, d1, ..., dk, C]); it is transposed to Wolfram's channel-first layout
+ * once, and only if some reader needs that layout.
+ */
+export class Store {
+  private readonly tensors = new Map<number, Tensor>();
+  private readonly channelsLast = new Set<number>();
+  private readonly other = new Map<number, Tensor>();
+
+  set(id: number, t: Tensor, channelsLastLayout = false): void {
+    this.tensors.set(id, t);
+    if (channelsLastLayout) this.channelsLast.add(id);
+  }
+
+  /** The value in Wolfram's layout. */
+  get(id: number): Tensor {
+    return this.channelsLast.has(id) ? this.convert(id, channelsFirst) : this.tensors.get(id)!;
+  }
+
+  /** The value channel-last (for a spatial layer). */
+  getChannelsLast(id: number): Tensor {
+    return this.channelsLast.has(id) ? this.tensors.get(id)! : this.convert(id, channelsLast);
+  }
+
+  /** The value as stored, with its layout (for a layer that works in either). */
+  raw(id: number): { tensor: Tensor; channelsLast: boolean } {
+    return { tensor: this.tensors.get(id)!, channelsLast: this.channelsLast.has(id) };
+  }
+
+  private convert(id: number, f: (t: Tensor) => Tensor): Tensor {
+    let t = this.other.get(id);
+    if (!t) this.other.set(id, (t = f(this.tensors.get(id)!)));
+    return t;
+  }
+}
+
+/** Runs the given nodes (in topological order), storing each output in `store`. */
+export function forward(rt: Runtime, nodes: readonly PlanNode[], store: Store, batch: number): void {
   for (const node of nodes) {
-    const inputs: Record<string, Tensor> = {};
-    for (const [port, v] of Object.entries(node.feeds)) inputs[port] = env.get(v.id)!;
+    const { def } = node.layer;
     const shapes = node.shapes!;
-    const outs = node.layer.def.forward({
-      params: node.layer.params,
-      shapes,
-      plan: shapes.plan,
-      batch,
-      inputs,
-      arrays: rt.nodeArrays.get(node) ?? {},
-      fused: node.fused,
-    });
+    const inputs: Record<string, Tensor> = {};
+    let outputLast = false;
+    for (const [port, v] of Object.entries(node.feeds)) {
+      const spatial = v.type!.dims.length >= 2;
+      if (def.layout === 'channels-last' && port === 'Input' && spatial) {
+        inputs[port] = store.getChannelsLast(v.id);
+        outputLast = true;
+      } else if (def.layout === 'passthrough' && spatial) {
+        const stored = store.raw(v.id);
+        inputs[port] = stored.tensor;
+        outputLast = stored.channelsLast;
+      } else {
+        inputs[port] = store.get(v.id);
+      }
+    }
+    const outs = def.forward({ params: node.layer.params, shapes, plan: shapes.plan, batch, inputs, arrays: rt.nodeArrays.get(node) ?? {}, fused: node.fused });
     for (const [port, v] of Object.entries(node.outputs)) {
       const t = outs[port];
-      const expected = [batch, ...shapes.outputs[port]!.dims];
+      const dims = shapes.outputs[port]!.dims;
+      const last = outputLast && dims.length >= 2;
+      const expected = last ? [batch, ...dims.slice(1), dims[0]!] : [batch, ...dims];
       if (!t || !sameDims(t.shape, expected)) {
-        throw new Error(`netport bug: ${node.layer.def.type} produced ${t ? `[${t.shape}]` : 'nothing'} for "${port}", expected [${expected}]`);
+        throw new Error(`netport bug: ${def.type} produced ${t ? `[${t.shape}]` : 'nothing'} for "${port}", expected [${expected}]`);
       }
-      env.set(v.id, t);
+      store.set(v.id, t, last);
     }
   }
 }

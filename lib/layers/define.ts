@@ -86,8 +86,20 @@ export interface Fusion {
   readonly when: (producer: { params: any; shapes: Shapes }, consumer: { params: any }) => boolean;
 }
 
+/**
+ * How a layer meets Wolfram's channel-first layout. TensorFlow.js's spatial kernels are
+ * channel-last, so a chain of spatial layers would transpose back and forth between each
+ * pair; instead the forward pass keeps their tensors channel-last and transposes only
+ * where a layer needs Wolfram's layout (see gradient.ts).
+ * - 'canonical' (default): "Input" arrives and "Output" leaves channel-first.
+ * - 'channels-last': "Input" arrives as [N, d1, ..., dk, C] and "Output" leaves so.
+ * - 'passthrough': an elementwise layer; "Output" keeps whatever layout "Input" came in.
+ */
+export type Layout = 'canonical' | 'channels-last' | 'passthrough';
+
 export interface LayerDef<P = any> {
   readonly type: string;
+  readonly layout: Layout;
   /** The strict zod schema of the layer's JSON description. */
   readonly schema: z.ZodType<P>;
   /** Parameter names, in Wolfram's positional order. */
@@ -115,6 +127,7 @@ interface LayerConfig<S extends z.ZodRawShape, T> {
   infer(ctx: InferContext<Params<S>>): Inferred<T>;
   forward(ctx: ForwardContext<Params<S>, T>): Record<string, Tensor>;
   fuse?: Fusion;
+  layout?: Layout;
   examples: readonly LayerExample[];
 }
 
@@ -156,6 +169,7 @@ export function defineLayer<const S extends z.ZodRawShape, T = undefined>(cfg: L
   const defaultArity = fixedInputs ? 0 : (cfg.inputs as { variadic: number }).variadic;
   return {
     type: cfg.type,
+    layout: cfg.layout ?? 'canonical',
     schema: schema as z.ZodType<Params<S>>,
     paramNames: Object.keys(cfg.params),
     arrays,

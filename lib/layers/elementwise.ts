@@ -62,6 +62,7 @@ export const ElementwiseLayer = defineLayer({
     const input = realInput(ctx);
     return { inputs: { Input: input }, outputs: { Output: input }, arrays: {} };
   },
+  layout: 'passthrough',
   forward({ params, inputs }) {
     return { Output: ELEMENTWISE_FUNCTIONS[params.Function]!(inputs.Input!) };
   },

@@ -2,7 +2,7 @@ import type { Tensor } from '@tensorflow/tfjs-core';
 import { z } from 'zod';
 import { tf } from '../backend/tf';
 import { formatDims, volume } from '../shapes';
-import { channelsFirst, channelsLast, intOrList, paddingPairs, paddingSchema, perDimension, realInput } from './common';
+import { intOrList, paddingPairs, paddingSchema, perDimension, realInput } from './common';
 import { defineLayer } from './define';
 
 /** The lowest float32: padding that can never win a Max (and, unlike -Infinity, times 0 is 0). */
@@ -18,7 +18,8 @@ interface Geometry {
  * PoolingLayer over 1, 2 or 3 spatial dimensions of a channel-first input. Wolfram's
  * default stride is 1 (not the kernel size), and padded cells count in the Mean divisor
  * (the kernel volume) but never win a Max. TensorFlow.js's 'same' padding excludes
- * padded cells from the mean, so netport pads explicitly and pools 'valid'.
+ * padded cells from the mean, so netport pads explicitly and pools 'valid'. It works
+ * channel-last, as TensorFlow.js's kernels do.
  */
 export const PoolingLayer = defineLayer({
   type: 'PoolingLayer',
@@ -53,9 +54,10 @@ export const PoolingLayer = defineLayer({
     });
     return { inputs: { Input: input }, outputs: { Output: { dims: [channels!, ...out] } }, arrays: {}, plan: g };
   },
+  layout: 'channels-last',
   forward({ params, inputs, plan: g }) {
     const rank = g.kernel.length;
-    let x = channelsLast(inputs.Input!);
+    let x = inputs.Input!;
     if (g.pads.some(([lo, hi]) => lo > 0 || hi > 0)) {
       x = tf.pad(x, [[0, 0], ...g.pads, [0, 0]], params.Function === 'Max' ? LOWEST : 0);
     }
@@ -73,7 +75,7 @@ export const PoolingLayer = defineLayer({
       y = rank === 1 ? tf.squeeze(y4, [2]) : y4;
     }
     if (params.Function === 'Total') y = tf.mul(y, volume(g.kernel));
-    return { Output: channelsFirst(y) };
+    return { Output: y };
   },
   examples: [
     { title: 'KernelSize=2 Stride=2 Function=Max Input={2, 4, 4}', layer: { KernelSize: 2, Stride: 2, Input: [2, 4, 4] } },
