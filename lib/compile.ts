@@ -9,7 +9,7 @@ import type { Tensor } from '@tensorflow/tfjs-core';
 import { netError, where, type LayerPath } from './errors';
 import { defineLayer, type ArrayDecl, type InferContext, type Inferred, type LayerDef } from './layers/define';
 import type { Child, ContainerNode, Edge, Endpoint, LayerNode, NetNode } from './net';
-import { formatDims, formatType, sameDims, sameType, type PortType } from './shapes';
+import { admits, formatDims, formatType, sameDims, sameType, type PortType } from './shapes';
 import type { NumArray } from './tensors';
 
 /** What flows along one edge: produced by one node, read by any number. */
@@ -352,8 +352,8 @@ class Compiler {
     const t = node.declared[port];
     if (!t || path.length === 0) return;
     const by = `${where(path, node.kind)} "${port}"`;
-    if (v.type && !sameType(v.type, t)) throw this.invalid(path, node.kind, `"${port}" is declared ${formatType(t)}, but receives ${formatType(v.type)}`);
-    v.type ??= t;
+    if (v.type && !admits(v.type, t) && !admits(t, v.type)) throw this.invalid(path, node.kind, `"${port}" is declared ${formatType(t)}, but receives ${formatType(v.type)}`);
+    if (!v.type || (v.type.index === undefined && t.index !== undefined)) v.type = t;
     v.declared.push({ type: t, by });
   }
 
@@ -430,10 +430,10 @@ class Compiler {
     const known: Record<string, PortType | undefined> = {};
     for (const [port, v] of Object.entries(node.inputs)) {
       const decl = layer.declared[port];
-      if (decl && v.type && !sameType(decl, v.type)) {
+      if (decl && v.type && !admits(decl, v.type) && !(v.producer === undefined && admits(v.type, decl))) {
         throw this.invalid(node.path, type, `"${port}" is declared ${formatType(decl)}, but receives ${formatType(v.type)}`);
       }
-      known[port] = v.type ?? decl;
+      known[port] = v.type?.index === undefined && decl?.index !== undefined ? decl : (v.type ?? decl);
     }
     const ctx: InferContext<Record<string, unknown>> = {
       params: layer.params,
@@ -461,8 +461,10 @@ class Compiler {
     }
     for (const [port, v] of Object.entries(node.inputs)) {
       const t = inferred.inputs[port]!;
-      if (v.type && !sameType(v.type, t)) {
-        throw this.invalid(node.path, type, `"${port}" expects ${formatType(t)}, but receives ${formatType(v.type)}`);
+      // A net input declared by shape alone takes the integer type of the port it feeds.
+      if (v.type && !sameType(v.type, t) && !(v.producer === undefined && admits(v.type, t))) {
+        const real = t.index !== undefined && v.type.index === undefined && sameDims(t.dims, v.type.dims) ? 'real numbers ' : '';
+        throw this.invalid(node.path, type, `"${port}" expects ${formatType(t)}, but receives ${real}${formatType(v.type)}`);
       }
       v.type = t;
       this.checkDeclared(v);
@@ -470,7 +472,7 @@ class Compiler {
     for (const [port, v] of Object.entries(node.outputs)) {
       const t = inferred.outputs[port]!;
       const decl = layer.declared[port];
-      if (decl && !sameType(decl, t)) throw this.invalid(node.path, type, `"${port}" is declared ${formatType(decl)}, but the layer produces ${formatType(t)}`);
+      if (decl && !admits(decl, t)) throw this.invalid(node.path, type, `"${port}" is declared ${formatType(decl)}, but the layer produces ${formatType(t)}`);
       v.type = t;
       this.checkDeclared(v);
     }
@@ -479,7 +481,7 @@ class Compiler {
 
   private checkDeclared(v: Value): void {
     for (const d of v.declared) {
-      if (!sameType(d.type, v.type!)) {
+      if (!admits(d.type, v.type!)) {
         throw netError('invalid_net', `Invalid net: ${d.by} is declared ${formatType(d.type)}, but the net gives it ${formatType(v.type!)}`, d.by);
       }
     }

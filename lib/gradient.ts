@@ -151,21 +151,24 @@ export function forward(rt: Runtime, nodes: readonly PlanNode[], store: Store, b
     const { def } = node.layer;
     const shapes = node.shapes!;
     const inputs: Record<string, Tensor> = {};
+    const arrivedLast = new Set<string>();
     let outputLast = false;
     for (const [port, v] of Object.entries(node.feeds)) {
       const spatial = v.type!.dims.length >= 2;
       if (def.layout === 'channels-last' && port === 'Input' && spatial) {
         inputs[port] = store.getChannelsLast(v.id);
+        arrivedLast.add(port);
         outputLast = true;
       } else if (def.layout === 'passthrough' && spatial) {
         const stored = store.raw(v.id);
         inputs[port] = stored.tensor;
+        if (stored.channelsLast) arrivedLast.add(port);
         outputLast = stored.channelsLast;
       } else {
         inputs[port] = store.get(v.id);
       }
     }
-    const outs = def.forward({ params: node.layer.params, shapes, plan: shapes.plan, batch, inputs, arrays: rt.nodeArrays.get(node) ?? {}, fused: node.fused });
+    const outs = def.forward({ params: node.layer.params, shapes, plan: shapes.plan, batch, inputs, arrays: rt.nodeArrays.get(node) ?? {}, fused: node.fused, channelsLast: arrivedLast });
     for (const [port, v] of Object.entries(node.outputs)) {
       const t = outs[port];
       const dims = shapes.outputs[port]!.dims;

@@ -38,6 +38,16 @@ export function sameType(a: PortType, b: PortType): boolean {
   return a.index === b.index && sameDims(a.dims, b.dims);
 }
 
+/**
+ * Whether a declared port shape admits a type. A shape declared without "Index" (n, a
+ * list of dimensions, "Real") gives dimensions only, as Wolfram's `"Input" -> 4` does:
+ * it admits integers of those dimensions too (an EmbeddingLayer's input, an "Index"
+ * target), which then take the integer type of the port they feed.
+ */
+export function admits(declared: PortType, t: PortType): boolean {
+  return sameDims(declared.dims, t.dims) && (declared.index === undefined || declared.index === t.index);
+}
+
 export function sameDims(a: readonly number[], b: readonly number[]): boolean {
   return a.length === b.length && a.every((d, i) => d === b[i]);
 }

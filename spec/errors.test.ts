@@ -49,6 +49,19 @@ describe('invalid_net', () => {
     ['a cycle', { type: 'NetGraph', Input: 2, Layers: [{ type: 'TotalLayer' }, 'Ramp'], Edges: [[1, 2], [2, { NetPort: [1, 'Input2'] }]] }],
     ['a port fed twice', { type: 'NetGraph', Input: 2, Layers: ['Ramp', 'Tanh', 'Sin'], Edges: [[1, 3], [2, 3]] }],
     ['ThreadingLayer inputs that do not thread', { type: 'ThreadingLayer', Function: 'Plus', Input1: [2, 3], Input2: [3, 2] }],
+    ['ChannelGroups that do not divide the input channels', { type: 'ConvolutionLayer', OutputChannels: 4, KernelSize: 2, ChannelGroups: 3, Input: [4, 5, 5] }],
+    ['ChannelGroups that do not divide the output channels', { type: 'ConvolutionLayer', OutputChannels: 3, KernelSize: 2, ChannelGroups: 2, Input: [4, 5, 5] }],
+    ['a dilated convolution kernel larger than its input', { type: 'ConvolutionLayer', OutputChannels: 2, KernelSize: 3, Dilation: 2, PaddingSize: [[0, 0], [1, 0]], Input: [1, 4, 4] }],
+    ['convolution weights of the wrong dimensions', { type: 'ConvolutionLayer', OutputChannels: 2, KernelSize: 2, Input: [3, 4, 4], Weights: { Dimensions: [2, 2, 2, 2], Data: Array(16).fill(0) } }],
+    ['convolution weights of the wrong rank', { type: 'ConvolutionLayer', Input: [3, 4, 4], Weights: { Dimensions: [2, 3, 2], Data: Array(12).fill(0) } }],
+    ['a convolution without a kernel size', { type: 'ConvolutionLayer', OutputChannels: 2, Input: [3, 4, 4] }],
+    ['a convolution over four spatial dimensions', { type: 'ConvolutionLayer', OutputChannels: 2, KernelSize: 1, Input: [1, 2, 2, 2, 2] }],
+    ['a stride list of the wrong length', { type: 'ConvolutionLayer', OutputChannels: 2, KernelSize: 2, Stride: [1, 2, 1], Input: [1, 4, 4] }],
+    ['BatchNormalizationLayer on a scalar', { type: 'BatchNormalizationLayer', Input: 'Real' }],
+    ['a DropoutProbability of 1', { type: 'DropoutLayer', DropoutProbability: 1, Input: 3 }],
+    ['an EmbeddingLayer input with another class count', { type: 'EmbeddingLayer', OutputDimension: 2, ClassCount: 5, Input: { Index: 4, Dimensions: [3] } }],
+    ['an EmbeddingLayer without a class count', { type: 'EmbeddingLayer', OutputDimension: 2, Input: 3 }],
+    ['an EmbeddingLayer fed real numbers', { type: 'NetChain', Input: 3, Layers: ['Tanh', { type: 'EmbeddingLayer', OutputDimension: 2, ClassCount: 4 }] }],
   ];
   test.each(cases)('%s', async (_title, description) => {
     await expectNoLeak(async () => {
@@ -79,6 +92,19 @@ describe('invalid_net', () => {
   "invalid_net: Invalid net: NetGraph has a cycle through layer 1",
   "invalid_net: Invalid net: NetGraph connects port "Input" of layer 3 (ElementwiseLayer) more than once",
   "invalid_net: Invalid net: ThreadingLayer cannot thread "Input2" {3, 2} with the other inputs: dimension 1 is 3, elsewhere 2",
+  "invalid_net: Invalid net: ConvolutionLayer "ChannelGroups" is 3, which does not divide the 4 input channels",
+  "invalid_net: Invalid net: ConvolutionLayer "ChannelGroups" is 2, which does not divide the 3 output channels",
+  "invalid_net: Invalid net: ConvolutionLayer "KernelSize" is {3, 3} (dilated {5, 5}), larger than the padded input {4, 5}",
+  "invalid_net: Invalid net: ConvolutionLayer "Weights" has dimensions {2, 2, 2, 2}, expected {2, 3, 2, 2}",
+  "invalid_net: Invalid net: ConvolutionLayer "Weights" has dimensions {2, 3, 2}, expected 4 dimensions {out, in/groups, k1, k2}",
+  "invalid_net: Invalid net: ConvolutionLayer has no "KernelSize" and no "Weights" to infer it from",
+  "invalid_net: Invalid net: ConvolutionLayer "Input" is {1, 2, 2, 2, 2}, expected channels then 1, 2 or 3 spatial dimensions",
+  "invalid_net: Invalid net: ConvolutionLayer "Stride" has 3 values, but the input has 2 spatial dimensions",
+  "invalid_net: Invalid net: BatchNormalizationLayer "Input" needs an input of rank at least 1, but "Input" is a scalar",
+  "invalid_net: Invalid net: DropoutLayer "DropoutProbability" must be a number p with 0 <= p < 1, not 1",
+  "invalid_net: Invalid net: EmbeddingLayer "Input" is integers in 1..4 of dimensions {3}, but the layer has 5 classes",
+  "invalid_net: Invalid net: EmbeddingLayer has no "ClassCount", no "Weights" and no "Index" input type to infer it from",
+  "invalid_net: Invalid net: layer 2 (EmbeddingLayer) "Input" expects integers in 1..4 of dimensions {3}, but receives real numbers {3}",
 ]
 `);
   });
@@ -161,6 +187,26 @@ describe('data, specs and output gradients', () => {
   "unknown_array: NetPortGradient[{"Biases"}] does not correspond to an input or weight array of the net: LinearLayer has no "Biases" (it is None)",
   "integer_gradient: Gradient is not available for integer-valued input "Target"",
   "unknown_port: "Output" is not an output port of the net (outputs: "Loss")",
+]
+`);
+    });
+  });
+
+  test('aux_array_gradient: the moving statistics of BatchNormalizationLayer', async () => {
+    await expectNoLeak(async () => {
+      const bn = { type: 'BatchNormalizationLayer', Scaling: [1, 2], Biases: [0, 1], MovingMean: [0.5, -0.5], MovingVariance: [1, 2] };
+      const chain = { type: 'NetChain', Input: [2, 3], Layers: [bn, 'Tanh'] };
+      const data = [[1, 2, 3], [4, 5, 6]];
+      const messages = [
+        await evalError(chain, data, { gradients: [[1, 'MovingMean']] }),
+        await evalError(chain, data, { gradients: ['Input', [1, 'MovingVariance']] }),
+        await evalError({ ...bn, Input: [2, 3] }, data, { gradients: ['MovingVariance'] }),
+      ];
+      expect(messages).toMatchInlineSnapshot(`
+[
+  "aux_array_gradient: Gradient is not available for the auxiliary array {1, "MovingMean"}",
+  "aux_array_gradient: Gradient is not available for the auxiliary array {1, "MovingVariance"}",
+  "aux_array_gradient: Gradient is not available for the auxiliary array {"MovingVariance"}",
 ]
 `);
     });

@@ -61,6 +61,12 @@ export interface ForwardContext<P, T = unknown> {
   readonly arrays: Readonly<Record<string, Tensor | null>>;
   /** Input ports that receive the producer's input instead (see `fuse`). */
   readonly fused: ReadonlySet<string>;
+  /**
+   * Input ports whose tensor arrived channel-last ([N, d1, ..., dk, C]) instead of in
+   * Wolfram's layout: with the 'channels-last' layout, and with 'passthrough' when the
+   * producer left it so (a layer that reads the channel axis must look here).
+   */
+  readonly channelsLast: ReadonlySet<string>;
 }
 
 /**

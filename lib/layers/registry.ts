@@ -3,10 +3,14 @@
  * the schema, the JSON Schema, the command line and the test sweep pick it up.
  */
 import { ConstantArrayLayer, NetArrayLayer } from './array-layers';
+import { BatchNormalizationLayer } from './batch-normalization';
 import { CatenateLayer } from './catenate';
+import { ConvolutionLayer } from './convolution';
 import { CrossEntropyLossLayer } from './cross-entropy';
 import type { LayerDef } from './define';
+import { DropoutLayer } from './dropout';
 import { ElementwiseLayer } from './elementwise';
+import { EmbeddingLayer } from './embedding';
 import { LinearLayer } from './linear';
 import { MeanAbsoluteLossLayer, MeanSquaredLossLayer } from './mean-losses';
 import { PartLayer } from './part';
@@ -25,6 +29,10 @@ export const LAYERS: readonly LayerDef[] = [
   MeanAbsoluteLossLayer,
   PartLayer,
   PoolingLayer,
+  ConvolutionLayer,
+  BatchNormalizationLayer,
+  DropoutLayer,
+  EmbeddingLayer,
   ThreadingLayer,
   TotalLayer,
   CatenateLayer,
