@@ -11,7 +11,7 @@
  * alone. Non-finite values print as Indeterminate, Infinity and -Infinity.
  */
 import type { Expr } from './ast';
-import { symbolName } from './ast';
+import { call, symbolName } from './ast';
 import type { GradientTarget, Json, SpecJson } from './json';
 import { isJsonObject } from './json';
 
@@ -197,7 +197,7 @@ function renderPlus(args: readonly Expr[]): Printed {
 function renderTimes(args: readonly Expr[]): Printed {
   const [first, ...rest] = args as [Expr, ...Expr[]];
   if (isNumber(first, -1)) {
-    const operand = rest.length === 1 ? (rest[0] as Expr) : { kind: 'call' as const, head: symbolOf('Times'), args: rest, pos: -1 };
+    const operand = rest.length === 1 ? (rest[0] as Expr) : call('Times', rest);
     return { text: `-${wrap(operand, 481)}`, prec: 480 };
   }
   const numerator: Expr[] = [];
@@ -211,10 +211,6 @@ function renderTimes(args: readonly Expr[]): Printed {
   if (denominator.length === 0) return { text: args.map((f) => wrap(f, 401)).join('*'), prec: 400 };
   const top = numerator.length === 0 ? '1' : product(numerator, 470);
   return { text: `${top}/${product(denominator, 471)}`, prec: 470 };
-}
-
-function symbolOf(name: string): Expr {
-  return { kind: 'symbol', name, context: '', pos: -1 };
 }
 
 export interface ValueFormat extends RealFormat {

@@ -361,7 +361,7 @@ function container(e: CallExpr, type: 'NetChain' | 'NetGraph', r: Reader, at: st
   if (layersArg.kind === 'assoc' && layersArg.entries.some((x) => optionName(x.lhs) === 'Type')) {
     return r.fail(`the internal form ${type}[<|"Type" -> ...|>] is not supported; give ${type}[{layers}, ...]`, e, where, 'unsupported');
   }
-  const element = (x: Expr, label: string) => chainElement(x, r, label);
+  const element = (x: Expr, place: string) => chainElement(x, r, place);
   let layers: Json;
   if (layersArg.kind === 'list') {
     layers = layersArg.items.map((x, i) => element(x, child(at, String(i + 1))));
