@@ -4,7 +4,7 @@
  *
  *   node dist/scripts/wolfram-fixtures.js [CASES_DIR] [OUT_DIR]
  *
- * defaults: ../shared/cases → fixtures/wolfram. spec/wolfram/fixtures.test.ts checks
+ * defaults: fixtures/cases → fixtures/wolfram. spec/wolfram/fixtures.test.ts checks
  * that translating each output gives back its source case exactly.
  */
 import * as fs from 'node:fs';
@@ -44,7 +44,7 @@ function expectation(x: JsonObject): { request: string; wolfram: string } | { re
 }
 
 function main(): void {
-  const [casesDir = '../shared/cases', outDir = 'fixtures/wolfram'] = process.argv.slice(2);
+  const [casesDir = 'fixtures/cases', outDir = 'fixtures/wolfram'] = process.argv.slice(2);
   fs.mkdirSync(outDir, { recursive: true });
   for (const file of fs.readdirSync(casesDir).filter((f) => f.endsWith('.json')).sort()) {
     const parsed = JSON.parse(fs.readFileSync(path.join(casesDir, file), 'utf8')) as JsonObject | JsonObject[];

@@ -20,6 +20,7 @@ import { NetError } from '../errors';
 import { type CallExpr, type Expr, call, symbolName } from './ast';
 import { WolframSyntaxError, locate, parse } from './parse';
 import { printExpr } from './print';
+import { closest } from '../text';
 
 /**
  * A condition on tensors: a 0/1 float mask. TensorFlow.js comparisons have no
@@ -57,9 +58,11 @@ export interface CompileOptions {
 
 /**
  * ElementwiseLayer["name"] functions; they may also appear as `"name"[x]` inside a
- * pure function. SELU and HardSigmoid follow ../../../shared/SEMANTICS.md; GELU is the
- * exact erf form; ELU, Swish, HardSwish, Mish, SoftSign, SoftPlus and HardTanh are
- * the standard definitions (not confirmed against Wolfram's source).
+ * pure function. Wolfram's definitions win where they differ from the usual ones:
+ * SELU takes its x >= 0 branch at 0 itself, GELU is the exact erf form, HardSigmoid is
+ * Clip[(x + 1)/2, {0, 1}], and HardTanh and HardSigmoid are built from two ramps (as the
+ * paclet builds them), which fixes their derivatives at the kinks: the inner slope at
+ * +1, zero at -1. "Square" is x^2.
  */
 export const NAMED_FUNCTIONS: Readonly<Record<string, (x: Tensor) => Tensor>> = {
   ReLU: (x) => tf.relu(x),
@@ -73,14 +76,20 @@ export const NAMED_FUNCTIONS: Readonly<Record<string, (x: Tensor) => Tensor>> = 
     ),
   GELU: (x) => tf.mul(tf.mul(x, 0.5), tf.add(tf.erf(tf.mul(x, Math.SQRT1_2)), 1)),
   Swish: (x) => tf.mul(x, tf.sigmoid(x)),
-  HardSwish: (x) => tf.mul(x, tf.div(tf.clipByValue(tf.add(x, 3), 0, 6), 6)),
+  HardSwish: (x) => tf.mul(x, tf.div(tf.relu6(tf.add(x, 3)), 6)),
   Mish: (x) => tf.mul(x, tf.tanh(tf.softplus(x))),
   SoftSign: (x) => tf.div(x, tf.add(tf.abs(x), 1)),
   SoftPlus: (x) => tf.softplus(x),
-  HardTanh: (x) => tf.clipByValue(x, -1, 1),
-  HardSigmoid: (x) => tf.clipByValue(tf.div(tf.add(x, 1), 2), 0, 1),
+  HardTanh: (x) => tf.sub(twoRamps(x), 1),
+  HardSigmoid: (x) => tf.mul(twoRamps(x), 0.5),
   Sigmoid: (x) => tf.sigmoid(x),
+  Square: (x) => tf.square(x),
 };
+
+/** Ramp[x + 1] - Ramp[x - 1]: 0 below -1, x + 1 between, 2 above 1. */
+function twoRamps(x: Tensor): Tensor {
+  return tf.sub(tf.relu(tf.add(x, 1)), tf.relu(tf.sub(x, 1)));
+}
 
 function notANumber(): never {
   throw new NetError('invalid_net', 'Invalid net: a function uses True/False where a number is needed');
@@ -355,7 +364,8 @@ function flattenLists(args: readonly Expr[], e: CallExpr, s: Scope): Expr[] {
 }
 
 function where(s: Scope, e: Expr | undefined): string {
-  if (!s.text || !e || e.pos < 0) return '';
+  // A bare name ("Tanh") needs no line and column.
+  if (!s.text || !e || e.pos < 0 || /^\s*"?[A-Za-z$`]+"?\s*$/.test(s.text)) return '';
   const { line, column } = locate(s.text, e.pos);
   return ` at line ${line}, column ${column}`;
 }
@@ -406,9 +416,10 @@ function compileNode(e: Expr, s: Scope): Node {
       const def = name === undefined ? undefined : FUNCTIONS[name];
       if (!def) {
         const shown = name ?? printExpr(e.head);
+        const hint = name === undefined ? undefined : closest(name, [...Object.keys(FUNCTIONS), ...Object.keys(NAMED_FUNCTIONS)]);
         throw new NetError(
           'unsupported',
-          `Unsupported: ${s.where ? `${s.where}: uses` : `${s.layer} function uses`} ${shown}, which netport cannot compute${where(s, e)}`,
+          `Unsupported: ${s.where ? `${s.where}: uses` : `${s.layer} function uses`} ${shown}, which netport cannot compute${where(s, e)}${hint ? ` (did you mean ${hint}?)` : ''}`,
           s.where,
         );
       }
