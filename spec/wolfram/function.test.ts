@@ -232,7 +232,7 @@ describe('compilePureFunction: errors', () => {
   };
 
   test.each([
-    ['Gamma[#] &', 1, 'unsupported: Unsupported: ElementwiseLayer function uses Gamma, which netport cannot compute'],
+    ['Gamma[#] &', 1, 'unsupported: Unsupported: ElementwiseLayer function uses Gamma, which netport cannot compute at line 1, column 1'],
     ['Max[#1, BesselJ[0, #2]] &', 2, 'unsupported: Unsupported: ThreadingLayer function uses BesselJ, which netport cannot compute at line 1, column 9'],
     ['Gamma', 1, 'unsupported: Unsupported: ElementwiseLayer function uses Gamma, which netport cannot compute'],
     ['#2 &', 1, 'invalid_net: Invalid net: ElementwiseLayer function: uses #2 but the layer has 1 input at line 1, column 1'],

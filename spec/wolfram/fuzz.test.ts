@@ -54,8 +54,10 @@ function check(input: string): Outcome {
     expect(err.column).toBeGreaterThanOrEqual(1);
     outcome = 'error';
   }
+  // Catches hangs and super-linear blow-ups, not speed: a typical input takes well under
+  // a millisecond, and a loaded 2-core CI machine must not make this flaky.
   const ms = performance.now() - start;
-  if (ms > 100) throw new Error(`took ${ms.toFixed(1)} ms for input ${JSON.stringify(input)}`);
+  if (ms > 1000) throw new Error(`took ${ms.toFixed(1)} ms for input ${JSON.stringify(input)}`);
   return outcome;
 }
 
