@@ -32,7 +32,7 @@ beforeAll(() => useBackend(defaultBackend()));
 
 test("the README's commands print what the README shows, on the default backend", async () => {
   const readme = readFileSync(path.join(ROOT, 'README.md'), 'utf8');
-  const examples = [...readme.matchAll(/```sh\n(npx netport eval [^\n]+)\n```\n\n[^`]*```text\n([\s\S]*?)```/g)];
+  const examples = [...readme.matchAll(/```sh\n(npx netport eval [^\n]+)\n```\n(?:(?!```)[\s\S])*```text\n([\s\S]*?)```/g)];
   expect(examples.length).toBeGreaterThanOrEqual(2);
   for (const [, command, shown] of examples) {
     // Split like a shell: words, and '...' quoted arguments.
