@@ -8,7 +8,9 @@ import { z } from 'zod';
 import type { BackendName } from './backend';
 import { ERROR_CODES, isNetError, type ErrorCode } from './errors';
 import { snippet } from './net';
+import { answer, dataAndOgrad, netDescription, parseRequest, type Answer } from './requests';
 import { Net } from './runtime';
+import { translateResult, type WolframResult } from './wolfram/translate';
 import type { Nested } from './tensors';
 
 const Tolerance = z.object({ rtol: z.number().nonnegative().default(1e-4), atol: z.number().nonnegative().default(1e-6) }).strict();
@@ -19,6 +21,10 @@ const Expectation = z.union([
   z.object({ output: z.string(), value: z.unknown() }).strict(),
   z.object({ gradient: GradientTarget, value: z.unknown() }).strict(),
   z.object({ gradient: GradientTarget, error: Code }).strict(),
+  // Wolfram syntax (CONTRACT section 5): what follows the data in net[data, request],
+  // and what Mathematica printed for it.
+  z.object({ request: z.string(), wolfram: z.string() }).strict(),
+  z.object({ request: z.string(), error: Code }).strict(),
 ]);
 
 export const CaseSchema = z
@@ -101,24 +107,33 @@ async function runExpectations(c: Case, backend?: BackendName): Promise<string[]
   const tol = { rtol: c.tolerance?.rtol ?? 1e-4, atol: c.tolerance?.atol ?? 1e-6 };
   let net: Net;
   try {
-    net = await Net.load(c.net, { backend });
+    net = await Net.load(netDescription(c.net), { backend });
   } catch (e) {
     return c.error ? expectCode(e, c.error, 'the net') : [describeError('loading the net', e)];
   }
   try {
-    if (c.error) {
-      try {
-        net.evaluate(c.data ?? {}, { outputs: 'All', ograd: c.ograd });
+    let data: unknown;
+    let ograd = c.ograd;
+    try {
+      const read = dataAndOgrad(c.data ?? {}, net);
+      data = read.data;
+      if (read.ograd) ograd = { ...ograd, ...read.ograd };
+      if (c.error) {
+        net.evaluate(data, { outputs: 'All', ograd });
         return [`expected error ${c.error}, but the net and data were accepted`];
-      } catch (e) {
-        return expectCode(e, c.error, 'the data');
       }
+    } catch (e) {
+      return c.error ? expectCode(e, c.error, 'the data') : [describeError('reading the data', e)];
     }
     const failures: string[] = [];
     for (const item of c.expect) {
+      if ('request' in item) {
+        failures.push(...checkRequest(net, data, ograd, item, tol));
+        continue;
+      }
       if ('output' in item) {
         try {
-          const r = net.evaluate(c.data ?? {}, { outputs: [item.output] });
+          const r = net.evaluate(data, { outputs: [item.output] });
           failures.push(...compare(`output "${item.output}"`, r.outputs[item.output]!, item.value, tol));
         } catch (e) {
           failures.push(describeError(`output "${item.output}"`, e));
@@ -127,7 +142,7 @@ async function runExpectations(c: Case, backend?: BackendName): Promise<string[]
       }
       const label = `gradient ${JSON.stringify(item.gradient)}`;
       try {
-        const r = net.evaluate(c.data ?? {}, { gradients: [item.gradient], ograd: c.ograd });
+        const r = net.evaluate(data, { gradients: [item.gradient], ograd });
         if ('error' in item) {
           failures.push(`${label}: expected error ${item.error}, got a value`);
         } else if (item.gradient === 'All') {
@@ -143,6 +158,37 @@ async function runExpectations(c: Case, backend?: BackendName): Promise<string[]
   } finally {
     net.dispose();
   }
+}
+
+/** A `request` expectation: evaluate net[data, request] and compare with Mathematica's printed result. */
+function checkRequest(
+  net: Net,
+  data: unknown,
+  ograd: Record<string, unknown> | undefined,
+  item: { request: string; wolfram: string } | { request: string; error: ErrorCode },
+  tol: Tolerance,
+): string[] {
+  const label = `request ${item.request}`;
+  let got: Answer;
+  try {
+    const { specs, list } = parseRequest(item.request);
+    got = answer(net, data, specs, list, ograd);
+  } catch (e) {
+    return 'error' in item ? expectCode(e, item.error, label) : [describeError(label, e)];
+  }
+  if ('error' in item) return [`${label}: expected error ${item.error}, got a value`];
+  let want: WolframResult;
+  try {
+    want = translateResult(item.wolfram);
+  } catch (e) {
+    return [describeError(`${label}: the expected result`, e)];
+  }
+  if (want.kind !== got.kind) return [`${label}: got ${got.kind === 'value' ? 'a bare value' : 'an association'}, Wolfram printed ${want.kind === 'value' ? 'a bare value' : 'an association'}`];
+  if (want.kind === 'value') return compare(label, (got as { value: Nested }).value, want.value, tol);
+  const entries = (got as { entries: Array<[unknown, Nested]> }).entries;
+  const keys = (list: ReadonlyArray<readonly [unknown, unknown]>) => list.map(([k]) => JSON.stringify(k)).join(', ');
+  if (keys(entries) !== keys(want.entries)) return [`${label}: keys ${keys(entries)}, Wolfram printed ${keys(want.entries)}`];
+  return entries.flatMap(([k, v], i) => compare(`${label} ${JSON.stringify(k)}`, v, want.entries[i]![1], tol));
 }
 
 function compareAll(actual: ReadonlyArray<{ spec: unknown; value: Nested }>, expected: unknown, tol: Tolerance): string[] {

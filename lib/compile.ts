@@ -440,6 +440,7 @@ class Compiler {
       inputs: known,
       declared: layer.declared,
       arrays: Object.fromEntries(Object.entries(layer.arrays).map(([k, a]) => [k, a === null ? null : a?.dims])),
+      where: at,
       need: (port) => known[port] ?? (() => { throw new ShapeUnknown(port); })(),
       fail: (message, field) => {
         throw netError('invalid_net', `Invalid net: ${at} ${field ? `"${field}" ` : ''}${message}`, at);

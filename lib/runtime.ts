@@ -11,7 +11,7 @@ import { formatKey, netError, where, type LayerPath } from './errors';
 import { compute, type Runtime } from './gradient';
 import { initialize } from './init';
 import { parseNet } from './net';
-import { parseSpec, resolvePath, resolveSpec, type GradientSpec, type ResolvedSpec, type SpecTarget } from './paths';
+import { parseSpec, resolvePath, resolveSpec, type GradientSpec, type SpecTarget } from './paths';
 import { formatDims, sameDims, volume } from './shapes';
 import { fromNested, ShapeProblem, toNested, type Nested, type NumArray } from './tensors';
 
@@ -38,6 +38,8 @@ export interface EvaluateOptions<F extends 'nested' | 'typed' = 'nested'> {
 export type ResultValue<F> = F extends 'typed' ? NumArray : Nested;
 
 export interface GradientResult<V> {
+  /** The position of the request it answers in `gradients` (`All` answers with several). */
+  readonly request: number;
   /** The spec in the form results are keyed by (CONTRACT section 2). */
   readonly spec: SpecTarget;
   /** `NetPortGradient["Input"]`, `NetPortGradient[{1, "Weights"}]`, ... */
@@ -152,7 +154,7 @@ export class Net {
   evaluate<F extends 'nested' | 'typed' = 'nested'>(data: unknown, options: EvaluateOptions<F> = {}): Result<ResultValue<F>> {
     this.check();
     const plan = this.plan;
-    const specs: ResolvedSpec[] = (options.gradients ?? []).flatMap((g) => resolveSpec(plan, toTarget(g)));
+    const specs = (options.gradients ?? []).flatMap((g, request) => resolveSpec(plan, toTarget(g)).map((s) => ({ ...s, request })));
     const prepared = prepareData(plan, data);
     const ograd = options.ograd === undefined ? undefined : prepareOgrad(plan, options.ograd, prepared);
     const outputs =
@@ -172,7 +174,7 @@ export class Net {
     };
     return {
       outputs: Object.fromEntries(outputs.map((name, i) => [name, format(computed.outputs[i]!, true)])),
-      gradients: specs.map((s, i) => ({ spec: s.spec, key: s.key, value: format(computed.gradients[i]!, s.target.kind === 'input') })),
+      gradients: specs.map((s, i) => ({ request: s.request, spec: s.spec, key: s.key, value: format(computed.gradients[i]!, s.target.kind === 'input') })),
     };
   }
 

@@ -4,12 +4,19 @@ import { main } from '../lib/cli/main';
 import { expectNoLeak, TEST_BACKENDS, useBackend } from './helpers/backends';
 
 const FIXTURES = path.join(__dirname, '..', 'fixtures', 'cases');
+const WOLFRAM = path.join(__dirname, '..', 'fixtures', 'wolfram');
 
 describe.each(TEST_BACKENDS)('shared case files on %s', (backend) => {
   beforeAll(() => useBackend(backend));
 
   test(`every case in fixtures/cases passes on ${backend}`, async () => {
     const reports = await expectNoLeak(() => checkCases([FIXTURES], { backend }));
+    expect(reports.filter((r) => r.status === 'failed')).toEqual([]);
+    expect(reports).toHaveLength(16);
+  });
+
+  test(`every case of fixtures/wolfram (the same cases in Wolfram syntax) passes on ${backend}`, async () => {
+    const reports = await expectNoLeak(() => checkCases([WOLFRAM], { backend }));
     expect(reports.filter((r) => r.status === 'failed')).toEqual([]);
     expect(reports).toHaveLength(16);
   });

@@ -30,15 +30,18 @@ async function cli(args: string[]): Promise<{ code: number; out: string; err: st
 
 beforeAll(() => useBackend(defaultBackend()));
 
-test("the README's main-job command prints what the README shows, on the default backend", async () => {
+test("the README's commands print what the README shows, on the default backend", async () => {
   const readme = readFileSync(path.join(ROOT, 'README.md'), 'utf8');
-  const match = /```sh\n(npx netport eval [^\n]+)\n```\n\n[^`]*```text\n([\s\S]*?)```/.exec(readme);
-  expect(match).not.toBeNull();
-  const [, command, shown] = match!;
-  const r = await expectNoLeak(() => cli(command!.split(/\s+/).slice(2)));
-  expect(r.err).toBe('');
-  expect(r.code).toBe(0);
-  expect(r.out).toBe(shown);
+  const examples = [...readme.matchAll(/```sh\n(npx netport eval [^\n]+)\n```\n(?:(?!```)[\s\S])*```text\n([\s\S]*?)```/g)];
+  expect(examples.length).toBeGreaterThanOrEqual(2);
+  for (const [, command, shown] of examples) {
+    // Split like a shell: words, and '...' quoted arguments.
+    const words = [...command!.matchAll(/'([^']*)'|(\S+)/g)].map((m) => m[1] ?? m[2]!);
+    const r = await expectNoLeak(() => cli(words.slice(2)));
+    expect(r.err).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.out).toBe(shown);
+  }
 });
 
 test('--json prints one object keyed like the results', async () => {

@@ -42,7 +42,6 @@ describe('invalid_net', () => {
     ['ports that do not fit', { type: 'NetChain', Input: 3, Layers: [{ type: 'LinearLayer', OutputDimensions: 2 }, { type: 'SoftmaxLayer', Input: 3 }] }],
     ['a port declared on a container that it does not have', { type: 'NetChain', Input: 3, Foo: 2, Layers: ['Ramp'] }],
     ['a layer list entry that is not a layer', { type: 'NetChain', Input: 3, Layers: ['Ramp', true] }],
-    ['an unknown function name', { type: 'ElementwiseLayer', Function: 'Rmp', Input: 3 }],
     ['a part out of range', { type: 'PartLayer', Specification: [1, 5], Input: [2, 3] }],
     ['a pooling kernel larger than its input', { type: 'PoolingLayer', KernelSize: 4, Input: [1, 3, 3] }],
     ['an edge to a layer that does not exist', { type: 'NetGraph', Input: 2, Layers: { a: 'Ramp' }, Edges: [[{ NetPort: 'Input' }, 'b']] }],
@@ -85,7 +84,6 @@ describe('invalid_net', () => {
   "invalid_net: Invalid net: layer 2 (SoftmaxLayer) "Input" is declared {3}, but receives {2}",
   "invalid_net: Invalid net: NetChain has no port "Foo" (its ports: "Input", "Output")",
   "invalid_net: Invalid net: layer 2 is true, not a layer: expected an object with "type", a function name such as "Ramp", or a positive integer",
-  "invalid_net: Invalid net: ElementwiseLayer "Function" is "Rmp", which is not a function netport knows; known: Ramp, ReLU, LogisticSigmoid, Sigmoid, Tanh, Sin, Cos, Tan, Exp, Log, Sqrt, Abs, Sinh, Cosh, ArcTan, ArcSinh, ArcTanh, Erf, Square, ELU, SELU, GELU, Swish, HardSwish, Mish, SoftSign, SoftPlus, HardTanh, HardSigmoid",
   "invalid_net: Invalid net: PartLayer "Specification" asks for part 5 at level 2, but that level has 3",
   "invalid_net: Invalid net: PoolingLayer "KernelSize" is {4, 4}, larger than the padded input {3, 3}",
   "invalid_net: Invalid net: edge 1 of NetGraph refers to layer "b", which does not exist",
@@ -229,6 +227,21 @@ describe('data, specs and output gradients', () => {
 ]
 `);
     });
+  });
+
+  test('unsupported: functions netport cannot compute, named with where they are', async () => {
+    const messages = [
+      await errorOf(() => load({ type: 'ElementwiseLayer', Function: 'Rmp', Input: 3 })),
+      await errorOf(() => load({ type: 'NetChain', Input: 3, Layers: ['Tanh', { type: 'ElementwiseLayer', Function: '#^2 + Gamma[#] &' }] })),
+      await errorOf(() => load({ type: 'ThreadingLayer', Function: '#1 + #3 &', Input1: 2, Input2: 2 })),
+    ];
+    expect(messages).toMatchInlineSnapshot(`
+[
+  "unsupported: Unsupported: ElementwiseLayer "Function": uses Rmp, which netport cannot compute (did you mean Ramp?)",
+  "unsupported: Unsupported: layer 2 (ElementwiseLayer) "Function": uses Gamma, which netport cannot compute at line 1, column 7",
+  "invalid_net: Invalid net: ThreadingLayer "Function": uses #3 but the layer has 2 inputs at line 1, column 6",
+]
+`);
   });
 
   test('unsupported: the tensorflow backend without tfjs-node', async () => {

@@ -9,22 +9,34 @@ import { BACKENDS, type BackendName } from '../backend';
 import { checkCases } from '../cases';
 import { isNetError } from '../errors';
 import { valueData, valueJson } from '../format';
-import { NetSchema } from '../net';
+import { NetSchema, parseNet } from '../net';
 import { Net } from '../runtime';
-import type { SpecTarget } from '../paths';
+import { formatSpec, type SpecTarget } from '../paths';
+import { answer, dataAndOgrad, netDescription, parseRequest } from '../requests';
+import type { Nested } from '../tensors';
+import type { Json, SpecJson } from '../wolfram/json';
+import { printData, printResult } from '../wolfram/print';
+import { printNet } from '../wolfram/print-net';
 import { z } from 'zod';
 
 /** A usage problem: printed as one line, exit status 2. */
 class UsageError extends Error {}
 
-/** A file's JSON, or the argument itself when it is inline JSON rather than a path. */
-function readJson(arg: string, what: string): unknown {
-  const text = existsSync(arg) ? readFileSync(arg, 'utf8') : /^\s*[[{"\-\d]|^(null|true|false)$/.test(arg) ? arg : undefined;
-  if (text === undefined) throw new UsageError(`cannot read ${what} ${JSON.stringify(arg)}: no such file`);
+/**
+ * A file's contents, or the argument itself: JSON, or Wolfram text (returned as a string
+ * for the Wolfram translation). A path-like argument that names no file is an error.
+ */
+function readInput(arg: string, what: string): unknown {
+  let text = arg;
+  if (existsSync(arg)) text = readFileSync(arg, 'utf8');
+  else if (/^[\w./-]+\.(json|wl|wls|m|txt)$/.test(arg)) throw new UsageError(`cannot read ${what} ${JSON.stringify(arg)}: no such file`);
   try {
     return JSON.parse(text);
   } catch (e) {
-    throw new UsageError(`${what} ${JSON.stringify(arg)} is not valid JSON: ${(e as Error).message}`);
+    if (/^\s*[[{"]/.test(text) && !/^\s*(\{|<\|)[^:]*(->|\||\})/.test(text)) {
+      throw new UsageError(`${what} ${JSON.stringify(arg.length > 40 ? `${arg.slice(0, 37)}...` : arg)} is not valid JSON: ${(e as Error).message}`);
+    }
+    return text;
   }
 }
 
@@ -49,6 +61,22 @@ function parseSeed(text: string): number {
 
 const backendOption = () => new Option('--backend <name>', 'cpu, wasm or tensorflow (default: tensorflow if tfjs-node is installed, else wasm)').choices(BACKENDS);
 
+interface EvalOptions {
+  data: string;
+  grad?: SpecTarget[];
+  request?: string;
+  ograd?: Array<[string, string]>;
+  init?: number;
+  backend?: BackendName;
+  format: 'text' | 'json' | 'wl';
+  json?: boolean;
+}
+
+/** A request's key in text and JSON output: the port name, or `NetPortGradient[...]`. */
+function specKey(spec: SpecJson): string {
+  return typeof spec === 'string' ? spec : formatSpec(spec.NetPortGradient);
+}
+
 export function program(): Command {
   const cli = new Command('netport')
     .description("Wolfram Language neural-net gradients (NetPortGradient) on TensorFlow.js")
@@ -58,25 +86,43 @@ export function program(): Command {
   cli
     .command('eval')
     .description('evaluate a net on data: its outputs and the requested gradients')
-    .argument('<net>', 'the net description (JSON file)')
-    .requiredOption('--data <file>', 'the input data: a JSON file (or inline JSON) keyed by input port')
+    .argument('<net>', 'the net description: a JSON or Wolfram file, or inline JSON or Wolfram text')
+    .requiredOption('--data <file>', 'the input data: a file or inline JSON/Wolfram, keyed by input port')
     .option('--grad <spec>', 'a gradient: Input, 1,Weights (a path) or All; repeatable', parseGradSpec)
+    .option('--request <wolfram>', 'what follows the data in net[data, request], in Wolfram syntax, e.g. \'{NetPortGradient["Input"], "Output"}\'')
     .option('--ograd <port=file>', 'impose an output gradient: PORT=FILE.json, PORT=number or PORT=null; repeatable', parseOgrad)
     .option('--init <seed>', 'initialize missing arrays, reproducibly, with this seed', parseSeed)
     .addOption(backendOption())
-    .option('--json', 'print one JSON object keyed like the results')
-    .action(async (netFile: string, opts: { data: string; grad?: SpecTarget[]; ograd?: Array<[string, string]>; init?: number; backend?: BackendName; json?: boolean }) => {
-      const description = readJson(netFile, 'the net');
-      const data = readJson(opts.data, 'the data');
-      const ograd = opts.ograd ? Object.fromEntries(opts.ograd.map(([port, v]) => [port, readJson(v, `the output gradient for ${port}`)])) : undefined;
+    .addOption(new Option('--format <format>', 'text, json (one object keyed like the results) or wl (what Mathematica prints for net[data, request])').choices(['text', 'json', 'wl']).default('text'))
+    .option('--json', 'the same as --format json')
+    .action(async (netArg: string, opts: EvalOptions) => {
+      if (opts.request && opts.grad) throw new UsageError('give either --request or --grad, not both');
+      const description = netDescription(readInput(netArg, 'the net'));
       const net = await Net.load(description, { backend: opts.backend, initialize: opts.init });
       try {
-        const r = net.evaluate(data, { outputs: 'All', gradients: opts.grad ?? [], ograd });
-        const entries: Array<[string, ReturnType<typeof valueData>]> = [
-          ...Object.entries(r.outputs),
-          ...r.gradients.map((g): [string, ReturnType<typeof valueData>] => [g.key, g.value]),
-        ];
-        if (opts.json) {
+        const { data, ograd: imposed } = dataAndOgrad(readInput(opts.data, 'the data'), net);
+        const ograd = opts.ograd || imposed
+          ? { ...imposed, ...Object.fromEntries((opts.ograd ?? []).map(([port, v]) => [port, readInput(v, `the output gradient for ${port}`)])) }
+          : undefined;
+        const format = opts.json ? 'json' : opts.format;
+        let entries: Array<[string, Nested]>;
+        if (format === 'wl' || opts.request) {
+          const { specs, list } = opts.request
+            ? parseRequest(opts.request)
+            : opts.grad
+              ? { specs: opts.grad.map((g) => ({ NetPortGradient: g })), list: opts.grad.length > 1 }
+              : { specs: net.outputs.map((p) => p.name), list: net.outputs.length > 1 };
+          const a = answer(net, data, specs, list, ograd);
+          if (format === 'wl') {
+            process.stdout.write(`${printResult(a.kind === 'value' ? (a.value as Json) : (a.entries as Array<[SpecJson, Json]>))}\n`);
+            return;
+          }
+          entries = a.kind === 'value' ? [[specKey(specs[0]!), a.value]] : a.entries.map(([k, v]) => [specKey(k), v]);
+        } else {
+          const r = net.evaluate(data, { outputs: 'All', gradients: opts.grad ?? [], ograd });
+          entries = [...Object.entries(r.outputs), ...r.gradients.map((g): [string, Nested] => [g.key, g.value])];
+        }
+        if (format === 'json') {
           process.stdout.write(`${JSON.stringify(Object.fromEntries(entries.map(([k, v]) => [k, valueData(v)])))}\n`);
         } else {
           for (const [key, value] of entries) process.stdout.write(`${key} = ${valueJson(value)}\n`);
@@ -106,6 +152,21 @@ export function program(): Command {
         process.stdout.write(`${passed} passed, ${failed} failed\n`);
       }
       if (failed > 0) process.exitCode = 1;
+    });
+
+  cli
+    .command('wl')
+    .description('print a net (and data) in Wolfram syntax, to paste into Mathematica')
+    .argument('<net>', 'the net description: a JSON or Wolfram file, or inline JSON or Wolfram text')
+    .option('--data <file>', 'data to print too, keyed by input port')
+    .action((netArg: string, opts: { data?: string }) => {
+      const description = netDescription(readInput(netArg, 'the net'));
+      parseNet(description);
+      process.stdout.write(`${printNet(description as Json)}\n`);
+      if (opts.data !== undefined) {
+        const data = readInput(opts.data, 'the data');
+        process.stdout.write(`${typeof data === 'string' ? data : printData(data as Record<string, Json>)}\n`);
+      }
     });
 
   cli

@@ -47,6 +47,8 @@ export interface InferContext<P> {
   need(port: string): PortType;
   /** Rejects the layer as described: throws invalid_net naming the layer and field. */
   fail(message: string, field?: string): never;
+  /** The layer in the user's terms, for messages: `layer 2 (ElementwiseLayer)`. */
+  readonly where: string;
 }
 
 export interface ForwardContext<P, T = unknown> {
@@ -127,8 +129,11 @@ interface LayerConfig<S extends z.ZodRawShape, T> {
   type: string;
   params: S;
   arrays?: readonly ArrayDecl[];
-  /** Fixed input ports, or `{variadic: default count}` for Input1, Input2, ... */
-  inputs: readonly string[] | { readonly variadic: number };
+  /**
+   * Fixed input ports, or `{variadic: count}` for Input1, Input2, ...: the count used when
+   * neither the description nor the wiring gives one (it may depend on the parameters).
+   */
+  inputs: readonly string[] | { readonly variadic: number | ((params: Params<S>) => number) };
   outputs?: readonly string[];
   infer(ctx: InferContext<Params<S>>): Inferred<T>;
   forward(ctx: ForwardContext<Params<S>, T>): Record<string, Tensor>;
@@ -172,7 +177,7 @@ export function defineLayer<const S extends z.ZodRawShape, T = undefined>(cfg: L
       });
   }
 
-  const defaultArity = fixedInputs ? 0 : (cfg.inputs as { variadic: number }).variadic;
+  const defaultArity = fixedInputs ? () => 0 : arityOf((cfg.inputs as { variadic: number | ((p: Params<S>) => number) }).variadic);
   return {
     type: cfg.type,
     layout: cfg.layout ?? 'canonical',
@@ -183,7 +188,7 @@ export function defineLayer<const S extends z.ZodRawShape, T = undefined>(cfg: L
     variadic: !fixedInputs,
     inputs(params, arity) {
       if (fixedInputs) return [...fixedInputs];
-      const n = arity ?? declaredArity(params) ?? defaultArity;
+      const n = arity ?? declaredArity(params) ?? defaultArity(params);
       return Array.from({ length: n }, (_, i) => `Input${i + 1}`);
     },
     infer: cfg.infer,
@@ -191,6 +196,10 @@ export function defineLayer<const S extends z.ZodRawShape, T = undefined>(cfg: L
     fuse: cfg.fuse,
     examples: cfg.examples,
   };
+}
+
+function arityOf<P>(v: number | ((p: P) => number)): (p: P) => number {
+  return typeof v === 'number' ? () => v : v;
 }
 
 /** The number of inputs a variadic layer's description implies: "Inputs" or InputN keys. */

@@ -2,23 +2,29 @@
  * The one list of layers netport supports. Adding a layer is one file and one line here;
  * the schema, the JSON Schema, the command line and the test sweep pick it up.
  */
+import { AggregationLayer } from './aggregation';
 import { ConstantArrayLayer, NetArrayLayer } from './array-layers';
 import { BatchNormalizationLayer } from './batch-normalization';
 import { CatenateLayer } from './catenate';
 import { ConvolutionLayer } from './convolution';
 import { CrossEntropyLossLayer } from './cross-entropy';
 import type { LayerDef } from './define';
+import { DotLayer } from './dot';
 import { DropoutLayer } from './dropout';
 import { ElementwiseLayer } from './elementwise';
 import { EmbeddingLayer } from './embedding';
+import { FlattenLayer } from './flatten';
 import { LinearLayer } from './linear';
 import { MeanAbsoluteLossLayer, MeanSquaredLossLayer } from './mean-losses';
 import { PartLayer } from './part';
 import { PoolingLayer } from './pooling';
+import { ReplicateLayer } from './replicate';
+import { ReshapeLayer } from './reshape';
 import { SoftmaxLayer } from './softmax';
 import { SummationLayer } from './summation';
 import { ThreadingLayer } from './threading';
 import { TotalLayer } from './total';
+import { TransposeLayer } from './transpose';
 
 export const LAYERS: readonly LayerDef[] = [
   LinearLayer,
@@ -39,6 +45,12 @@ export const LAYERS: readonly LayerDef[] = [
   SummationLayer,
   ConstantArrayLayer,
   NetArrayLayer,
+  FlattenLayer,
+  ReshapeLayer,
+  ReplicateLayer,
+  TransposeLayer,
+  AggregationLayer,
+  DotLayer,
 ];
 
 const BY_TYPE = new Map(LAYERS.map((l) => [l.type, l]));

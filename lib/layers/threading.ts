@@ -2,22 +2,8 @@ import type { Tensor } from '@tensorflow/tfjs-core';
 import { z } from 'zod';
 import { tf } from '../backend/tf';
 import { formatDims, type PortType } from '../shapes';
+import { compilePureFunction, describePureFunction } from '../wolfram/function';
 import { defineLayer, type InferContext } from './define';
-
-type Binary = (a: Tensor, b: Tensor) => Tensor;
-
-/** The named functions of ThreadingLayer; the last four are binary only. */
-const FOLDS: Readonly<Record<string, Binary>> = {
-  Plus: (a, b) => tf.add(a, b),
-  Times: (a, b) => tf.mul(a, b),
-  Min: (a, b) => tf.minimum(a, b),
-  Max: (a, b) => tf.maximum(a, b),
-};
-const BINARY: Readonly<Record<string, Binary>> = {
-  Subtract: (a, b) => tf.sub(a, b),
-  Divide: (a, b) => tf.div(a, b),
-  Power: (a, b) => tf.pow(a, b),
-};
 
 /**
  * Wolfram's threading broadcast (not numpy's): inputs of equal rank whose dimensions
@@ -48,29 +34,32 @@ function lift(x: Tensor, rank: number): Tensor {
   return x.rank === rank + 1 ? x : tf.reshape(x, [x.shape[0]!, ...Array.from({ length: rank }, () => 1)]);
 }
 
-/** ThreadingLayer: a function applied elementwise across its inputs Input1, Input2, ... */
+/** Functions of any number of arguments; the others take exactly 2. */
+const FOLDING = new Set(['Plus', 'Times', 'Min', 'Max']);
+
+/**
+ * ThreadingLayer: a function applied elementwise across its inputs Input1, Input2, ...:
+ * Plus, Subtract, Times, Divide, Power, Min, Max, or a pure function in Wolfram syntax
+ * ("#1 + 2 #2 &") whose slots are the inputs, compiled once when the net is loaded.
+ */
 export const ThreadingLayer = defineLayer({
   type: 'ThreadingLayer',
   params: {
     Function: z
-      .enum(['Plus', 'Subtract', 'Times', 'Divide', 'Power', 'Min', 'Max'])
-      .describe('"Plus", "Subtract", "Times", "Divide", "Power", "Min" or "Max"'),
+      .string()
+      .describe('"Plus", "Subtract", "Times", "Divide", "Power", "Min", "Max", or a pure function such as "#1 + 2 #2 &"'),
   },
-  inputs: { variadic: 2 },
+  inputs: { variadic: (p) => (FOLDING.has(p.Function) || !p.Function ? 2 : Math.max(2, describePureFunction(p.Function).arity)) },
   infer(ctx) {
     const ports = Object.keys(ctx.inputs);
-    if (ctx.params.Function in BINARY && ports.length !== 2) {
-      ctx.fail(`is ${ctx.params.Function}, which takes 2 inputs, but the layer has ${ports.length}`, 'Function');
-    }
+    const f = compilePureFunction(ctx.params.Function, ports.length, { layer: 'ThreadingLayer', where: `${ctx.where} "Function"` });
     const output = threadedType(ctx, ports);
     const inputs = Object.fromEntries(ports.map((p) => [p, { dims: ctx.need(p).dims }]));
-    return { inputs, outputs: { Output: output }, arrays: {} };
+    return { inputs, outputs: { Output: output }, arrays: {}, plan: f };
   },
-  forward({ params, inputs, shapes }) {
+  forward({ inputs, shapes, plan: f }) {
     const rank = shapes.outputs.Output!.dims.length;
-    const xs = Object.values(inputs).map((x) => lift(x, rank));
-    const f = FOLDS[params.Function] ?? BINARY[params.Function]!;
-    return { Output: xs.slice(1).reduce((acc, x) => f(acc, x), xs[0]!) };
+    return { Output: f(Object.values(inputs).map((x) => lift(x, rank))) };
   },
   examples: [
     { title: 'Function=Plus Input1={2, 3} Input2={2, 3}', layer: { Function: 'Plus', Input1: [2, 3], Input2: [2, 3] } },
@@ -80,5 +69,7 @@ export const ThreadingLayer = defineLayer({
     { title: 'Function=Power Input1={3} Input2={3}', layer: { Function: 'Power', Input1: 3, Input2: 3 }, ranges: { Input1: [0.5, 2] as const } },
     { title: 'Function=Min Input1={5} Input2={5}', layer: { Function: 'Min', Input1: 5, Input2: 5 } },
     { title: 'Function=Max Input1={2, 2} Input2={2, 2}', layer: { Function: 'Max', Inputs: [[2, 2], [2, 2]] } },
+    { title: 'Function="#1 Exp[-#2^2] + #3 &" Input1={3} Input2={3} Input3={3}', layer: { Function: '#1 Exp[-#2^2] + #3 &', Input1: 3, Input2: 3, Input3: 3 } },
+    { title: 'Function="If[#1 > #2, #1 - #2, Sin[#1 #2]] &" Input1={4} Input2={4}', layer: { Function: 'If[#1 > #2, #1 - #2, Sin[#1 #2]] &', Input1: 4, Input2: 4 } },
   ],
 });

@@ -1,0 +1,210 @@
+/**
+ * Net JSON (CONTRACT section 1) → Wolfram InputForm, the inverse of translateNet for
+ * round trips: `NetChain[{LinearLayer[3, "Weights" -> {{1., 2.}, ...}], Ramp}, "Input" -> 2]`.
+ *
+ * Positional parameters are written positionally while they are present, in the order
+ * of layers.ts; the rest as `"Name" -> value`. Arrays print as reals, as Mathematica
+ * prints Real32 arrays; `{"Dimensions", "Data"}` arrays print as ArrayReshape[data, dims],
+ * which translateNet reads back into the same form.
+ */
+import { NetError } from '../errors';
+import { NAMED_FUNCTIONS } from './function';
+import type { Json, JsonObject } from './json';
+import { isJsonObject } from './json';
+import { LAYERS, type ParamKind, PORT_NAME, layerLabel as label, memberLabel as child } from './layers';
+import { WolframSyntaxError, parse } from './parse';
+import { formatInteger, formatReal, formatString, printExpr, printValue } from './print';
+
+/** Wolfram InputForm of a net JSON description. Throws NetError 'invalid_net' for what it cannot write. */
+export function printNet(net: Json): string {
+  return printNode(net, '');
+}
+
+function fail(where: string, detail: string): never {
+  throw new NetError('invalid_net', `Invalid net: ${where ? `${where}: ` : ''}${detail}`, where || undefined);
+}
+
+
+function printNode(v: Json, at: string): string {
+  if (!isJsonObject(v) || typeof v.type !== 'string') return fail(at, `expected a layer object with a "type", got ${JSON.stringify(v)}`);
+  if (v.type === 'NetChain' || v.type === 'NetGraph') return printContainer(v, v.type, at);
+  const form = LAYERS[v.type];
+  if (!form) return fail(at, `unknown layer type "${v.type}"`);
+  const where = label(at, v.type);
+  const args: string[] = [];
+  const done = new Set(['type']);
+  for (const name of form.positional) {
+    const x = v[name];
+    if (x === undefined || name.startsWith('#') || form.arrays.includes(name)) break;
+    args.push(printParam(form.params[name] as ParamKind, x, `${where} "${name}"`));
+    done.add(name);
+  }
+  for (const [name, x] of Object.entries(v)) {
+    if (done.has(name) || x === undefined) continue;
+    const kind = form.params[name];
+    let text: string;
+    const place = `${where} "${name}"`;
+    if (kind && !name.startsWith('#')) text = printParam(kind, x, place);
+    else if (form.arrays.includes(name)) text = printArray(x, place);
+    else if (PORT_NAME.test(name)) text = printShape(x, place);
+    else return fail(where, `${v.type} has no parameter "${name}"`);
+    args.push(`${formatString(name)} -> ${text}`);
+  }
+  return `${v.type}[${args.join(', ')}]`;
+}
+
+function printContainer(v: JsonObject, type: 'NetChain' | 'NetGraph', at: string): string {
+  const where = label(at, type);
+  const layers = v.Layers;
+  let layerText: string;
+  if (Array.isArray(layers)) {
+    layerText = `{${layers.map((x, i) => printChainElement(x, child(at, String(i + 1)))).join(', ')}}`;
+  } else if (isJsonObject(layers)) {
+    layerText = `<|${Object.entries(layers)
+      .map(([k, x]) => `${formatString(k)} -> ${printChainElement(x, child(at, JSON.stringify(k)))}`)
+      .join(', ')}|>`;
+  } else {
+    return fail(where, `${type} needs "Layers" (a list or an object)`);
+  }
+  const args = [layerText];
+  if (type === 'NetGraph') {
+    const edges = v.Edges ?? [];
+    if (!Array.isArray(edges)) return fail(where, '"Edges" must be a list');
+    args.push(`{${edges.map((e) => printEdge(e, `${where} edge`)).join(', ')}}`);
+  }
+  for (const [name, x] of Object.entries(v)) {
+    if (name === 'type' || name === 'Layers' || name === 'Edges' || x === undefined) continue;
+    args.push(`${formatString(name)} -> ${printShape(x, `${where} "${name}"`)}`);
+  }
+  return `${type}[${args.join(', ')}]`;
+}
+
+/** Bare functions stay bare where Wolfram allows it (`Ramp`); integers are LinearLayer[n]. */
+function printChainElement(v: Json, where: string): string {
+  if (typeof v === 'number') return Number.isInteger(v) && v > 0 ? formatInteger(v) : fail(where, `a bare layer must be a positive integer, got ${v}`);
+  if (typeof v === 'string') {
+    const f = printFunction(v, where);
+    return /^[A-Za-z$][A-Za-z0-9$]*$/.test(f) ? f : `ElementwiseLayer[${f}]`;
+  }
+  return printNode(v, where);
+}
+
+function expectInteger(v: Json, where: string, min = -Infinity): string {
+  return typeof v === 'number' && Number.isInteger(v) && v >= min ? formatInteger(v) : fail(where, `expected an integer, got ${JSON.stringify(v)}`);
+}
+
+function printIntegers(v: Json, where: string, min: number): string {
+  if (Array.isArray(v)) return `{${v.map((x) => (Array.isArray(x) ? printIntegers(x, where, min) : expectInteger(x, where, min))).join(', ')}}`;
+  return expectInteger(v, where, min);
+}
+
+function printParam(kind: ParamKind, v: Json, where: string): string {
+  switch (kind) {
+    case 'posInt':
+      return expectInteger(v, where, 1);
+    case 'int':
+    case 'levelOrAll':
+      return expectInteger(v, where);
+    case 'dims':
+    case 'intList':
+      return printIntegers(v, where, 1);
+    case 'padding':
+      return printIntegers(v, where, 0);
+    case 'real':
+      return typeof v === 'number' ? formatReal(v) : fail(where, `expected a number, got ${JSON.stringify(v)}`);
+    case 'targetForm':
+      return typeof v === 'string' ? formatString(v) : fail(where, 'expected a string');
+    case 'elementwise':
+    case 'threading':
+      return typeof v === 'string' ? printFunction(v, where) : fail(where, 'expected a function name or a pure function');
+    case 'poolingFunction':
+    case 'aggregationFunction':
+      return typeof v === 'string' && /^[A-Za-z]+$/.test(v) ? v : fail(where, `expected a function name, got ${JSON.stringify(v)}`);
+    case 'partSpec':
+    case 'levels':
+      return Array.isArray(v) ? `{${v.map((x) => printPart(x, where)).join(', ')}}` : printPart(v, where);
+    case 'transpose':
+      return printTranspose(v, where);
+    case 'automatic':
+      return 'Automatic';
+    case 'array':
+      return printArray(v, where);
+  }
+}
+
+function printPart(v: Json, where: string): string {
+  if (typeof v === 'number') return expectInteger(v, where);
+  if (v === 'All') return 'All';
+  if (typeof v === 'string' && v.includes(';;')) {
+    const e = parseText(v, where);
+    if (e.kind === 'span') return printExpr(e);
+  }
+  return fail(where, `expected an integer, "All" or a span "i;;j", got ${JSON.stringify(v)}`);
+}
+
+function printTranspose(v: Json, where: string): string {
+  if (!Array.isArray(v)) return fail(where, 'expected a permutation or a list of [i, j] swaps');
+  const swaps = v.map((s) => (Array.isArray(s) && s.length === 2 ? `${expectInteger(s[0] as Json, where)} <-> ${expectInteger(s[1] as Json, where)}` : undefined));
+  if (swaps.length > 0 && swaps.every((s) => s !== undefined)) return swaps.length === 1 ? (swaps[0] as string) : `{${swaps.join(', ')}}`;
+  return printIntegers(v, where, 1);
+}
+
+/** "Ramp" → Ramp, "ReLU" → "ReLU", "#^2 &" → #^2 & (re-printed canonically). */
+function printFunction(text: string, where: string): string {
+  if (text in NAMED_FUNCTIONS) return formatString(text);
+  const e = parseText(text, where);
+  if (e.kind === 'symbol' || e.kind === 'function') return printExpr(e);
+  return fail(where, `expected a function name or a pure function, got ${JSON.stringify(text)}`);
+}
+
+function parseText(text: string, where: string) {
+  try {
+    return parse(text);
+  } catch (err) {
+    if (err instanceof WolframSyntaxError) return fail(where, `${JSON.stringify(text)}: ${err.message}`);
+    throw err;
+  }
+}
+
+function isNumericArray(v: Json): boolean {
+  return typeof v === 'number' || (Array.isArray(v) && v.every(isNumericArray));
+}
+
+function printArray(v: Json, where: string): string {
+  if (v === null) return 'None';
+  if (isJsonObject(v) && Array.isArray(v.Dimensions) && Array.isArray(v.Data)) {
+    if (!isNumericArray(v.Data) || v.Data.some(Array.isArray)) return fail(where, '"Data" must be a flat list of numbers');
+    return `ArrayReshape[${printValue(v.Data, { reals: true })}, ${printIntegers(v.Dimensions, where, 0)}]`;
+  }
+  return isNumericArray(v) ? printValue(v, { reals: true }) : fail(where, 'expected an array of numbers');
+}
+
+function printShape(v: Json, where: string): string {
+  if (v === 'Real') return '"Real"';
+  if (typeof v === 'number' || Array.isArray(v)) return printIntegers(v, where, 1);
+  if (isJsonObject(v) && typeof v.Index === 'number') {
+    const index = `Restricted["Integer", ${expectInteger(v.Index, where, 1)}]`;
+    const dims = v.Dimensions ?? [];
+    if (!Array.isArray(dims)) return fail(where, '"Dimensions" must be a list');
+    return dims.length === 0 ? index : `{${dims.map((d) => expectInteger(d, where, 1)).join(', ')}, ${index}}`;
+  }
+  return fail(where, `expected a port shape, got ${JSON.stringify(v)}`);
+}
+
+function printEndpoint(v: Json, where: string): string {
+  if (typeof v === 'number') return expectInteger(v, where);
+  if (typeof v === 'string') return formatString(v);
+  if (isJsonObject(v) && 'NetPort' in v) {
+    const p = v.NetPort;
+    if (typeof p === 'string') return `NetPort[${formatString(p)}]`;
+    if (Array.isArray(p)) return `NetPort[${printValue(p)}]`;
+  }
+  return fail(where, `expected an edge endpoint, got ${JSON.stringify(v)}`);
+}
+
+function printEdge(e: Json, where: string): string {
+  if (!Array.isArray(e) || e.length < 2) return fail(where, `expected an edge [from, to], got ${JSON.stringify(e)}`);
+  return e
+    .map((x, i) => (Array.isArray(x) && i === 0 ? `{${x.map((y) => printEndpoint(y, where)).join(', ')}}` : printEndpoint(x, where)))
+    .join(' -> ');
+}

@@ -1,0 +1,603 @@
+/**
+ * Wolfram syntax → the contract's JSON (../../../shared/CONTRACT.md): nets, data,
+ * requests, printed results, and whole Wolfram-syntax case files.
+ *
+ * Every failure is a NetError whose message names the offending symbol or option and
+ * its line and column in the Wolfram text. Layers and options netport does not know
+ * are 'unsupported'; malformed values are 'invalid_net' (or 'invalid_data' /
+ * 'invalid_spec' for data and requests).
+ */
+import { type ErrorCode, NetError } from '../errors';
+import { type CallExpr, type Expr, headName, isSymbol, symbolName } from './ast';
+import { constantValue, describePureFunction, NAMED_FUNCTIONS } from './function';
+import type { GradientTarget, Json, JsonObject, NetJson, SpecJson } from './json';
+import { isJsonObject } from './json';
+import {
+  AGGREGATION_FUNCTIONS,
+  IGNORED_OPTIONS,
+  LAYERS,
+  type LayerForm,
+  layerLabel as label,
+  memberLabel as child,
+  type ParamKind,
+  POOLING_FUNCTIONS,
+  PORT_NAME,
+  TARGET_FORMS,
+} from './layers';
+import { type ParseOptions, WolframSyntaxError, locate, parse } from './parse';
+import { printExpr } from './print';
+
+type Code = Extract<ErrorCode, 'invalid_net' | 'invalid_data' | 'invalid_spec' | 'unsupported'>;
+
+const PREFIX: Record<Code, string> = {
+  invalid_net: 'Invalid net',
+  invalid_data: 'Invalid data',
+  invalid_spec: 'Invalid gradient spec',
+  unsupported: 'Unsupported',
+};
+
+/** Reads one Wolfram text, turning problems into NetErrors that point into it. */
+class Reader {
+  constructor(
+    readonly text: string | undefined,
+    readonly code: Code,
+  ) {}
+
+  at(e: Expr | undefined): string {
+    if (this.text === undefined || !e || e.pos < 0) return '';
+    const { line, column } = locate(this.text, e.pos);
+    return ` at line ${line}, column ${column}`;
+  }
+
+  fail(detail: string, e?: Expr, where?: string, code: Code = this.code): never {
+    const place = where ? `${where}: ` : '';
+    throw new NetError(code, `${PREFIX[code]}: ${place}${detail}${this.at(e)}`, where);
+  }
+
+  show(e: Expr): string {
+    const text = printExpr(e);
+    return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+  }
+}
+
+function read(source: string | Expr, code: Code, options: ParseOptions): { e: Expr; r: Reader } {
+  if (typeof source !== 'string') return { e: source, r: new Reader(undefined, code) };
+  const r = new Reader(source, code);
+  try {
+    return { e: parse(source, options), r };
+  } catch (err) {
+    if (err instanceof WolframSyntaxError) throw new NetError(code, `${PREFIX[code]}: ${err.message}`);
+    throw err;
+  }
+}
+
+function optionName(e: Expr): string | undefined {
+  return e.kind === 'string' ? e.value : symbolName(e);
+}
+
+function integer(e: Expr): number | undefined {
+  return e.kind === 'number' && !e.real && Number.isSafeInteger(e.value) ? e.value : undefined;
+}
+
+// ---------------------------------------------------------------------------------
+// Values: arrays, data and results
+
+interface ValueRules {
+  /** Results may hold Indeterminate and infinities; inputs and arrays may not. */
+  special?: boolean;
+}
+
+/** A number, or nested lists of numbers; NumericArray and RawArray are unwrapped. */
+function value(e: Expr, r: Reader, where: string | undefined, rules: ValueRules = {}): Json {
+  if (e.kind === 'number') return e.value;
+  if (e.kind === 'list') return e.items.map((x) => value(x, r, where, rules));
+  const head = headName(e);
+  if (e.kind === 'call' && head === 'NumericArray' && e.args[0]) return value(e.args[0], r, where, rules);
+  if (e.kind === 'call' && head === 'RawArray' && e.args.length === 2) return value(e.args[1] as Expr, r, where, rules);
+  if (rules.special) {
+    const special = specialValue(e);
+    if (special !== undefined) return special;
+  }
+  const v = constantValue(e);
+  if (v !== undefined) return v;
+  return r.fail(`expected a number or an array of numbers, got ${r.show(e)}`, e, where);
+}
+
+/** Indeterminate, Infinity, -Infinity, DirectedInfinity[±1], as Mathematica may print in results. */
+function specialValue(e: Expr): number | undefined {
+  if (isSymbol(e, 'Indeterminate')) return NaN;
+  if (isSymbol(e, 'Infinity')) return Infinity;
+  if (headName(e) === 'DirectedInfinity' && e.kind === 'call' && e.args.length === 1) {
+    const d = constantValue(e.args[0] as Expr);
+    return d === 1 ? Infinity : d === -1 ? -Infinity : undefined;
+  }
+  if (headName(e) === 'Times' && e.kind === 'call' && e.args.length === 2 && isSymbol(e.args[1] as Expr, 'Infinity')) {
+    return constantValue(e.args[0] as Expr) === -1 ? -Infinity : undefined;
+  }
+  return undefined;
+}
+
+// ---------------------------------------------------------------------------------
+// Nets
+
+/** Wolfram syntax for a net (`NetChain[{LinearLayer[3], Ramp}, "Input" -> 2]`) → net JSON. */
+export function translateNet(source: string | Expr, options: ParseOptions = {}): NetJson {
+  const { e, r } = read(source, 'invalid_net', options);
+  return net(e, r, '');
+}
+
+function net(e: Expr, r: Reader, where: string): NetJson {
+  const head = headName(e);
+  if (e.kind !== 'call' || head === undefined) {
+    return r.fail(`expected a layer, NetChain or NetGraph, got ${r.show(e)}`, e, where);
+  }
+  if (head === 'NetChain' || head === 'NetGraph') return container(e, head, r, where);
+  const form = LAYERS[head];
+  if (form) return layer(e, head, form, r, where);
+  if (/Layer$|^Net/.test(head)) return r.fail(`netport does not support ${head}`, e, where, 'unsupported');
+  return r.fail(`${head} is not a layer`, e, where);
+}
+
+function layer(e: CallExpr, type: string, form: LayerForm, r: Reader, at: string): NetJson {
+  const out: NetJson = { type };
+  const where = label(at, type);
+  const given = new Set<string>();
+  const set = (name: string, v: Json | undefined, at: Expr) => {
+    if (given.has(name)) r.fail(`${name} is given twice`, at, where);
+    given.add(name);
+    if (v !== undefined && !name.startsWith('#')) out[name] = v;
+  };
+  let seenOption = false;
+  e.args.forEach((arg, i) => {
+    if (arg.kind === 'rule') {
+      seenOption = true;
+      const name = optionName(arg.lhs);
+      if (name === undefined) r.fail(`expected an option name, got ${r.show(arg.lhs)}`, arg, where);
+      const place = `${where} "${name}"`;
+      if (name in form.params && !name.startsWith('#')) set(name, param(form.params[name] as ParamKind, arg.rhs, r, place), arg);
+      else if (form.arrays.includes(name)) set(name, array(arg.rhs, name, r, place), arg);
+      else if (PORT_NAME.test(name)) set(name, portShape(arg.rhs, r, place), arg);
+      else ignoredOption(type, name, arg, r, where);
+      return;
+    }
+    const name = form.positional[i];
+    if (seenOption) r.fail('positional arguments must come before options', arg, where);
+    if (name === undefined) {
+      r.fail(`${type} takes ${form.positional.length} positional argument${form.positional.length === 1 ? '' : 's'}, got ${r.show(arg)}`, arg, where);
+    }
+    const place = `${where} "${name}"`;
+    const v = form.arrays.includes(name) ? array(arg, name, r, place) : param(form.params[name] as ParamKind, arg, r, place);
+    set(name, v, arg);
+  });
+  return out;
+}
+
+/** Options that cannot change a value or a gradient are read and dropped; others are refused. */
+function ignoredOption(head: string, name: string, rule: Expr & { kind: 'rule' }, r: Reader, where: string): void {
+  const ignored = IGNORED_OPTIONS[name];
+  if (!ignored || (ignored.heads && !ignored.heads.includes(head))) {
+    r.fail(`${head} has no option "${name}" that netport supports`, rule, where, 'unsupported');
+  }
+  const v = optionName(rule.rhs);
+  if (ignored.values && (v === undefined || !ignored.values.includes(v))) {
+    r.fail(`${name} -> ${r.show(rule.rhs)} is not supported`, rule, where, 'unsupported');
+  }
+}
+
+function param(kind: ParamKind, e: Expr, r: Reader, where: string): Json | undefined {
+  const bad = (what: string): never => r.fail(`expected ${what}, got ${r.show(e)}`, e, where);
+  const positive = (x: Expr) => {
+    const n = integer(x);
+    return n !== undefined && n > 0 ? n : bad('a positive integer or a list of them');
+  };
+  switch (kind) {
+    case 'posInt': {
+      const n = integer(e);
+      return n !== undefined && n > 0 ? n : bad('a positive integer');
+    }
+    case 'int':
+      return integer(e) ?? bad('an integer');
+    case 'dims':
+      return e.kind === 'list' && e.items.length > 0 ? e.items.map(positive) : positive(e);
+    case 'intList':
+      return e.kind === 'list' && e.items.length > 0 ? e.items.map(positive) : bad('a list of positive integers');
+    case 'levelOrAll':
+      return isSymbol(e, 'Infinity') ? undefined : (integer(e) ?? bad('an integer or Infinity'));
+    case 'real': {
+      const v = constantValue(e);
+      return v ?? bad('a number');
+    }
+    case 'padding':
+      return padding(e, r, where);
+    case 'targetForm':
+      if (e.kind === 'string' && TARGET_FORMS.includes(e.value)) return e.value;
+      return bad(TARGET_FORMS.map((f) => `"${f}"`).join(', ').replace(/, ([^,]*)$/, ' or $1'));
+    case 'elementwise':
+      return elementwiseFunction(e, r, where);
+    case 'threading':
+      return threadingFunction(e, r, where);
+    case 'poolingFunction':
+      return namedFunction(e, POOLING_FUNCTIONS, r, where);
+    case 'aggregationFunction':
+      return namedFunction(e, AGGREGATION_FUNCTIONS, r, where);
+    case 'partSpec':
+      return e.kind === 'list' ? e.items.map((x) => partElement(x, r, where)) : partElement(e, r, where);
+    case 'levels':
+      if (e.kind === 'span') return spanText(e, r, where);
+      return e.kind === 'list' ? e.items.map((x) => integer(x) ?? bad('a level, a span or a list of levels')) : (integer(e) ?? bad('a level'));
+    case 'transpose':
+      return transposeSpec(e, r, where);
+    case 'automatic':
+      return isSymbol(e, 'Automatic') ? undefined : r.fail(`only Automatic is supported here, got ${r.show(e)}`, e, where, 'unsupported');
+    case 'array':
+      return array(e, '', r, where);
+  }
+}
+
+function padding(e: Expr, r: Reader, where: string): Json {
+  const natural = (x: Expr) => {
+    const n = integer(x);
+    return n !== undefined && n >= 0 ? n : r.fail(`expected a padding size (n, {n1, ...} or {{lo, hi}, ...}), got ${r.show(e)}`, x, where);
+  };
+  if (e.kind === 'string') return r.fail(`PaddingSize -> "${e.value}" is not supported`, e, where, 'unsupported');
+  if (e.kind !== 'list') return natural(e);
+  return e.items.map((x) => (x.kind === 'list' && x.items.length === 2 ? x.items.map(natural) : natural(x)));
+}
+
+function elementwiseFunction(e: Expr, r: Reader, where: string): string {
+  if (e.kind === 'string') {
+    if (e.value in NAMED_FUNCTIONS) return e.value;
+    return r.fail(`ElementwiseLayer["${e.value}"] is not a function netport knows`, e, where, 'unsupported');
+  }
+  if (e.kind !== 'symbol' && e.kind !== 'function') return r.fail(`expected a function, got ${r.show(e)}`, e, where);
+  return describePureFunction(e, 1, { layer: 'ElementwiseLayer', text: r.text, where }).text;
+}
+
+function threadingFunction(e: Expr, r: Reader, where: string): string {
+  if (e.kind !== 'symbol' && e.kind !== 'function') return r.fail(`expected a function, got ${r.show(e)}`, e, where);
+  const arity = e.kind === 'symbol' ? 2 : undefined;
+  return describePureFunction(e, arity, { layer: 'ThreadingLayer', text: r.text, where }).text;
+}
+
+function namedFunction(e: Expr, allowed: readonly string[], r: Reader, where: string): string {
+  const name = symbolName(e);
+  if (name !== undefined && allowed.includes(name)) return name;
+  if (name !== undefined) return r.fail(`${name} is not supported here (netport supports ${allowed.join(', ')})`, e, where, 'unsupported');
+  return r.fail(`expected one of ${allowed.join(', ')}, got ${r.show(e)}`, e, where);
+}
+
+function partElement(e: Expr, r: Reader, where: string): Json {
+  if (isSymbol(e, 'All')) return 'All';
+  if (e.kind === 'span') return spanText(e, r, where);
+  const n = integer(e);
+  if (n !== undefined && n !== 0) return n;
+  if (e.kind === 'list') return r.fail('lists of indices at one level are not supported', e, where, 'unsupported');
+  return r.fail(`expected a part (a nonzero integer, All or a span), got ${r.show(e)}`, e, where);
+}
+
+/** `2;;All` as the contract's span string. */
+function spanText(e: Expr & { kind: 'span' }, r: Reader, where: string): string {
+  const end = (x: Expr) => (isSymbol(x, 'All') ? 'All' : integer(x) ?? r.fail(`expected an integer or All in a span, got ${r.show(x)}`, x, where));
+  const parts = [end(e.start), end(e.end)];
+  if (e.step) parts.push(integer(e.step) ?? r.fail(`expected an integer step, got ${r.show(e.step)}`, e.step, where));
+  return parts.join(';;');
+}
+
+function transposeSpec(e: Expr, r: Reader, where: string): Json {
+  const swap = (x: Expr): Json | undefined => {
+    if (headName(x) !== 'TwoWayRule' || x.kind !== 'call' || x.args.length !== 2) return undefined;
+    const [a, b] = x.args.map(integer);
+    return a !== undefined && b !== undefined ? [a, b] : undefined;
+  };
+  const one = swap(e);
+  if (one) return [one];
+  if (e.kind === 'list' && e.items.length > 0) {
+    const swaps = e.items.map(swap);
+    if (swaps.every((s) => s !== undefined)) return swaps as Json[];
+    const perm = e.items.map(integer);
+    if (perm.every((p) => p !== undefined)) return perm as number[];
+  }
+  return r.fail(`expected m <-> n, {m1 <-> n1, ...} or a permutation list, got ${r.show(e)}`, e, where);
+}
+
+/** A learned array; undefined (absent, "not initialized") for Automatic. */
+function array(e: Expr, name: string, r: Reader, where: string): Json | undefined {
+  if (isSymbol(e, 'Automatic')) return undefined;
+  if (isSymbol(e, 'None')) return name === 'Biases' ? null : r.fail(`${name} cannot be None`, e, where);
+  const head = headName(e);
+  if (head === 'NetSharedArray') return r.fail('shared arrays are not supported', e, where, 'unsupported');
+  if (head === 'ArrayReshape' && e.kind === 'call' && e.args.length === 2) {
+    const [data, dims] = e.args as [Expr, Expr];
+    if (data.kind !== 'list' || data.items.some((x) => x.kind === 'list')) r.fail('ArrayReshape needs a flat list of numbers', data, where);
+    const dimensions = dims.kind === 'list' ? dims.items.map((x) => integer(x) ?? r.fail('expected dimensions', x, where)) : r.fail('expected dimensions', dims, where);
+    return { Dimensions: dimensions, Data: value(data, r, where) };
+  }
+  return value(e, r, where);
+}
+
+/** `"Input" -> 3`, `{3, 32, 32}`, `"Real"`, `Restricted["Integer", 10]`, `{3, Restricted["Integer", 10]}`. */
+function portShape(e: Expr, r: Reader, where: string): Json {
+  const n = integer(e);
+  if (n !== undefined && n > 0) return n;
+  if (e.kind === 'string') {
+    if (e.value === 'Real') return 'Real';
+    if (e.value === 'Integer') return r.fail('"Integer" ports need a range: use Restricted["Integer", n]', e, where, 'unsupported');
+    return r.fail(`port shape "${e.value}" is not supported`, e, where, 'unsupported');
+  }
+  const index = restrictedInteger(e, r, where);
+  if (index !== undefined) return { Index: index };
+  if (e.kind === 'list') {
+    const last = e.items[e.items.length - 1];
+    const lastIndex = last ? restrictedInteger(last, r, where) : undefined;
+    const dims = (lastIndex === undefined ? e.items : e.items.slice(0, -1)).map((x) => {
+      const d = integer(x);
+      if (d !== undefined && d > 0) return d;
+      if (x.kind === 'string' || isSymbol(x, 'Automatic')) return r.fail(`dimension ${r.show(x)} is not supported`, x, where, 'unsupported');
+      return r.fail(`expected a positive dimension, got ${r.show(x)}`, x, where);
+    });
+    return lastIndex === undefined ? dims : { Index: lastIndex, Dimensions: dims };
+  }
+  const head = headName(e);
+  if (head === 'NetEncoder' || head === 'NetDecoder') {
+    return r.fail(`${head} ports are not supported; give the array shape instead`, e, where, 'unsupported');
+  }
+  return r.fail(`expected a port shape, got ${r.show(e)}`, e, where);
+}
+
+/** n for Restricted["Integer", n] (or Restricted[Integer, n], which the paclet accepts too). */
+function restrictedInteger(e: Expr, r: Reader, where: string): number | undefined {
+  if (headName(e) !== 'Restricted' || e.kind !== 'call') return undefined;
+  const [kind, range] = e.args;
+  if (!kind || !(optionName(kind) === 'Integer') || e.args.length !== 2 || !range) return r.fail(`expected Restricted["Integer", n], got ${r.show(e)}`, e, where);
+  const n = integer(range);
+  if (n !== undefined && n > 0) return n;
+  return r.fail(`only Restricted["Integer", n] with a positive n is supported, got ${r.show(e)}`, e, where, 'unsupported');
+}
+
+function container(e: CallExpr, type: 'NetChain' | 'NetGraph', r: Reader, at: string): NetJson {
+  const where = label(at, type);
+  const [layersArg, ...rest] = e.args;
+  if (!layersArg) return r.fail(`${type} needs its layers`, e, where);
+  if (layersArg.kind === 'assoc' && layersArg.entries.some((x) => optionName(x.lhs) === 'Type')) {
+    return r.fail(`the internal form ${type}[<|"Type" -> ...|>] is not supported; give ${type}[{layers}, ...]`, e, where, 'unsupported');
+  }
+  const element = (x: Expr, place: string) => chainElement(x, r, place);
+  let layers: Json;
+  if (layersArg.kind === 'list') {
+    layers = layersArg.items.map((x, i) => element(x, child(at, String(i + 1))));
+  } else if (layersArg.kind === 'assoc') {
+    const named: JsonObject = {};
+    for (const entry of layersArg.entries) {
+      const name = entry.lhs.kind === 'string' ? entry.lhs.value : r.fail('layer names must be strings', entry.lhs, where);
+      if (name in named) r.fail(`layer "${name}" is given twice`, entry.lhs, where);
+      named[name] = element(entry.rhs, child(at, JSON.stringify(name)));
+    }
+    const order = layersArg.entries.map((x) => (x.lhs as { value: string }).value);
+    if (Object.keys(named).some((k, i) => k !== order[i])) {
+      r.fail('layer names that look like integers would change order in JSON', layersArg, where, 'unsupported');
+    }
+    layers = named;
+  } else {
+    return r.fail(`expected a list or association of layers, got ${r.show(layersArg)}`, layersArg, where);
+  }
+  const out: NetJson = { type, Layers: layers };
+  let options = rest;
+  if (type === 'NetGraph') {
+    const [edges] = rest;
+    if (edges && edges.kind === 'list') {
+      out.Edges = edges.items.map((x) => edge(x, r, `${where} edge`));
+      options = rest.slice(1);
+    } else {
+      out.Edges = [];
+    }
+  }
+  for (const opt of options) {
+    if (opt.kind !== 'rule') r.fail(`expected an option, got ${r.show(opt)}`, opt, where);
+    const name = optionName(opt.lhs);
+    if (name === undefined) return r.fail(`expected an option name, got ${r.show(opt.lhs)}`, opt.lhs, where);
+    // A NetGraph's ports take any name; a NetChain's are Input, Output and its loss ports.
+    if (opt.lhs.kind === 'string' && (type === 'NetGraph' || PORT_NAME.test(name))) {
+      if (name in out) r.fail(`${name} is given twice`, opt, where);
+      out[name] = portShape(opt.rhs, r, `${where} "${name}"`);
+    } else {
+      ignoredOption(type, name, opt, r, where);
+    }
+  }
+  return out;
+}
+
+/** In a layer list: a layer, a bare function (`Ramp`), an integer (LinearLayer[n]) or a nested list. */
+function chainElement(e: Expr, r: Reader, where: string): Json {
+  if (e.kind === 'symbol') return elementwiseFunction(e, r, label(where, 'ElementwiseLayer'));
+  if (e.kind === 'list') return { type: 'NetChain', Layers: e.items.map((x, i) => chainElement(x, r, child(where, String(i + 1)))) };
+  const n = integer(e);
+  if (n !== undefined) return n > 0 ? n : r.fail(`a bare integer layer must be positive, got ${n}`, e, where);
+  return net(e, r, where);
+}
+
+/** `a -> b -> c` → [a, b, c]; `{a, b} -> c` → [[a, b], c]. */
+function edge(e: Expr, r: Reader, where: string): Json {
+  if (e.kind !== 'rule') return r.fail(`expected an edge (a -> b), got ${r.show(e)}`, e, where);
+  const chain: Expr[] = [e.lhs];
+  let rhs: Expr = e.rhs;
+  while (rhs.kind === 'rule') {
+    chain.push(rhs.lhs);
+    rhs = rhs.rhs;
+  }
+  chain.push(rhs);
+  return chain.map((x, i) => {
+    if (x.kind === 'list') {
+      if (i !== 0) r.fail('a list of endpoints may only feed a layer (stand on the left)', x, where, 'unsupported');
+      return x.items.map((y) => endpoint(y, r, where));
+    }
+    return endpoint(x, r, where);
+  });
+}
+
+function endpoint(e: Expr, r: Reader, where: string): Json {
+  const n = integer(e);
+  if (n !== undefined) return n;
+  if (e.kind === 'string') return e.value;
+  if (headName(e) === 'NetPort' && e.kind === 'call') {
+    const path = e.args.length === 1 && e.args[0]?.kind === 'list' ? e.args[0].items : e.args;
+    const parts = path.map((x) => integer(x) ?? (x.kind === 'string' ? x.value : r.fail(`expected a layer or port name, got ${r.show(x)}`, x, where)));
+    if (parts.length === 1 && typeof parts[0] === 'string') return { NetPort: parts[0] };
+    if (parts.length >= 2 && typeof parts[parts.length - 1] === 'string') return { NetPort: parts };
+  }
+  return r.fail(`expected a layer, NetPort["port"] or NetPort[{layer, "port"}], got ${r.show(e)}`, e, where);
+}
+
+// ---------------------------------------------------------------------------------
+// Data, requests, results
+
+export interface WolframData {
+  /** Input values by port. */
+  data: JsonObject;
+  /** Output gradients imposed with `NetPortGradient["port"] -> g` (null for None). */
+  ograd?: JsonObject;
+}
+
+export interface DataOptions extends ParseOptions {
+  /** The port a bare value (`{0.7, -0.4}`) is for; default "Input". */
+  inputName?: string;
+}
+
+/** `{0.7, -0.4}` or `<|"Input" -> {...}, "Target" -> 3, NetPortGradient["Output"] -> {2, -1}|>`. */
+export function translateData(source: string | Expr, options: DataOptions = {}): WolframData {
+  const { e, r } = read(source, 'invalid_data', options);
+  if (e.kind !== 'assoc') return { data: { [options.inputName ?? 'Input']: value(e, r, 'data') } };
+  const data: JsonObject = {};
+  const ograd: JsonObject = {};
+  for (const { lhs, rhs } of e.entries) {
+    if (lhs.kind === 'string') {
+      if (lhs.value in data) r.fail(`"${lhs.value}" is given twice`, lhs);
+      data[lhs.value] = value(rhs, r, `data "${lhs.value}"`);
+      continue;
+    }
+    const target = headName(lhs) === 'NetPortGradient' && lhs.kind === 'call' && lhs.args.length === 1 ? lhs.args[0] : undefined;
+    if (target?.kind !== 'string') {
+      return r.fail(`expected "port" -> value or NetPortGradient["output"] -> gradient, got ${r.show(lhs)}`, lhs, 'data');
+    }
+    if (target.value in ograd) r.fail(`NetPortGradient["${target.value}"] is given twice`, lhs);
+    ograd[target.value] = isSymbol(rhs, 'None') ? null : value(rhs, r, `output gradient "${target.value}"`);
+  }
+  return Object.keys(ograd).length > 0 ? { data, ograd } : { data };
+}
+
+export interface WolframRequest {
+  specs: SpecJson[];
+  /** Whether the request was a list (the result is then an association). */
+  list: boolean;
+}
+
+/** `NetPortGradient["Input"]`, `{NetPortGradient[{1, "Weights"}], "Output"}`, `NetPortGradient[All]`. */
+export function translateRequest(source: string | Expr, options: ParseOptions = {}): WolframRequest {
+  const { e, r } = read(source, 'invalid_spec', options);
+  if (e.kind === 'list') return { specs: e.items.map((x) => spec(x, r)), list: true };
+  return { specs: [spec(e, r)], list: false };
+}
+
+function spec(e: Expr, r: Reader): SpecJson {
+  if (e.kind === 'string') return e.value;
+  const head = headName(e);
+  if (e.kind === 'call' && head === 'NetPort' && e.args.length === 1 && e.args[0]?.kind === 'string') return e.args[0].value;
+  if (e.kind === 'call' && head === 'NetPortGradient' && e.args.length === 1) {
+    return { NetPortGradient: gradientTarget(e.args[0] as Expr, r) };
+  }
+  return r.fail(`expected NetPortGradient[...] or an output port name, got ${r.show(e)}`, e);
+}
+
+function gradientTarget(e: Expr, r: Reader): GradientTarget {
+  if (isSymbol(e, 'All')) return 'All';
+  if (e.kind === 'string') return e.value;
+  if (e.kind === 'list' && e.items.length > 0) {
+    const path = e.items.map((x) => integer(x) ?? (x.kind === 'string' ? x.value : r.fail(`expected a layer position or name, got ${r.show(x)}`, x)));
+    if (typeof path[path.length - 1] === 'string') return path;
+  }
+  return r.fail(`expected a port, an array path {layer, ..., "Array"} or All, got ${r.show(e)}`, e);
+}
+
+export type WolframResult =
+  | { kind: 'value'; value: Json }
+  | { kind: 'association'; entries: [SpecJson, Json][] };
+
+/** What Mathematica printed: a bare array or number, or `<|NetPortGradient["Input"] -> ..., ...|>`. */
+export function translateResult(source: string | Expr, options: ParseOptions = {}): WolframResult {
+  const { e, r } = read(source, 'invalid_data', options);
+  if (e.kind !== 'assoc') return { kind: 'value', value: value(e, r, 'result', { special: true }) };
+  const entries = e.entries.map(({ lhs, rhs }): [SpecJson, Json] => [spec(lhs, r), value(rhs, r, 'result', { special: true })]);
+  return { kind: 'association', entries };
+}
+
+// ---------------------------------------------------------------------------------
+// Case files
+
+/** One expectation of a Wolfram-syntax case: a request and Mathematica's printed answer, or an error code. */
+export type WolframExpectation = { request: string; wolfram: string } | { request: string; error: string };
+
+/** A case file (CONTRACT section 3) whose net, data and expectations are Wolfram text. */
+export interface WolframCase {
+  name?: string;
+  net: string | NetJson;
+  data: string | JsonObject;
+  ograd?: JsonObject;
+  expect: (WolframExpectation | JsonObject)[];
+  tolerance?: JsonObject;
+  error?: string;
+}
+
+/** A case in the JSON notation of CONTRACT section 3. */
+export interface JsonCase {
+  name?: string;
+  net: NetJson;
+  data: JsonObject;
+  ograd?: JsonObject;
+  expect: JsonObject[];
+  tolerance?: JsonObject;
+  error?: string;
+}
+
+/**
+ * A Wolfram-syntax case → the JSON case. A request for a list of specs becomes one
+ * expectation per spec (the association's values, matched by key).
+ */
+export function translateCase(c: WolframCase): JsonCase {
+  const netJson = typeof c.net === 'string' ? translateNet(c.net) : c.net;
+  const { data, ograd } = typeof c.data === 'string' ? translateData(c.data) : { data: c.data, ograd: c.ograd };
+  const out: JsonCase = { ...(c.name !== undefined ? { name: c.name } : {}), net: netJson, data, expect: [] };
+  const imposed = ograd ?? c.ograd;
+  if (imposed) out.ograd = imposed;
+  out.expect = c.expect.flatMap(expectation);
+  if (c.tolerance) out.tolerance = c.tolerance;
+  if (c.error !== undefined) out.error = c.error;
+  return out;
+}
+
+const sameJson = (a: Json, b: Json) => JSON.stringify(a) === JSON.stringify(b);
+
+function expectation(x: WolframExpectation | JsonObject): JsonObject[] {
+  if (!isJsonObject(x as Json) || typeof x.request !== 'string') return [x as JsonObject];
+  const item = (s: SpecJson): JsonObject => (typeof s === 'string' ? { output: s } : { gradient: s.NetPortGradient });
+  const { specs, list } = translateRequest(x.request);
+  if ('error' in x && typeof x.error === 'string') return specs.map((s) => ({ ...item(s), error: x.error as string }));
+  if (!('wolfram' in x) || typeof x.wolfram !== 'string') {
+    throw new NetError('invalid_data', `Invalid data: expectation for ${x.request} needs "wolfram" or "error"`);
+  }
+  const result = translateResult(x.wolfram);
+  const [only] = specs;
+  if (!list && only !== undefined) {
+    if (typeof only !== 'string' && only.NetPortGradient === 'All') {
+      if (result.kind !== 'association') throw new NetError('invalid_data', `Invalid data: NetPortGradient[All] expects an association`);
+      const pairs = result.entries.map(([k, v]): Json => [typeof k === 'string' ? k : (k.NetPortGradient as Json), v]);
+      return [{ gradient: 'All', value: pairs }];
+    }
+    if (result.kind !== 'value') throw new NetError('invalid_data', `Invalid data: ${x.request} expects a bare value, got an association`);
+    return [{ ...item(only), value: result.value }];
+  }
+  if (result.kind !== 'association') throw new NetError('invalid_data', `Invalid data: a list request expects an association`);
+  return specs.map((s) => {
+    const hit = result.entries.find(([k]) => sameJson(k as Json, s as Json));
+    if (!hit) throw new NetError('invalid_data', `Invalid data: the result has no entry for ${JSON.stringify(s)}`);
+    return { ...item(s), value: hit[1] };
+  });
+}
