@@ -84,6 +84,7 @@ export function compute(
     });
   } catch (e) {
     for (const t of kept) t.dispose();
+    releaseTape();
     throw e;
   }
   try {
@@ -94,6 +95,19 @@ export function compute(
   } finally {
     for (const t of results) t.dispose();
   }
+}
+
+/**
+ * After a throw inside tf.engine().gradients (a kernel missing on this backend, say),
+ * TensorFlow.js leaves its tape behind with the tensors it saved for the backward pass;
+ * they are kept, so no tidy frees them. Free them and drop the tape, as a successful
+ * pass would have.
+ */
+function releaseTape(): void {
+  const state = tf.engine().state as { activeTape: Array<{ saved?: Tensor[] }> | null; gradientDepth: number };
+  if (state.gradientDepth !== 0 || !state.activeTape) return;
+  for (const node of state.activeTape) for (const t of node.saved ?? []) t.dispose();
+  state.activeTape = null;
 }
 
 /** The output gradient fed to the tape, or undefined for TensorFlow.js's default of ones. */

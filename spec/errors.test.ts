@@ -2,6 +2,7 @@
  * Every error code of the contract, with its message pinned as users see it, and the
  * tensor count unchanged after each.
  */
+import { tf } from '../lib/backend/tf';
 import { Net } from '../lib/runtime';
 import { errorOf, expectNoLeak, useBackend } from './helpers/backends';
 
@@ -247,6 +248,31 @@ describe('data, specs and output gradients', () => {
   test('unsupported: the tensorflow backend without tfjs-node', async () => {
     expect(await errorOf(() => Net.load(LINEAR, { backend: 'tensorflow' }))).toMatchInlineSnapshot(`"unsupported: The tensorflow backend needs @tensorflow/tfjs-node (CPU) or @tensorflow/tfjs-node-gpu (CUDA): npm install @tensorflow/tfjs-node@4.22.0"`);
     expect(await errorOf(() => Net.load(LINEAR, { backend: 'webgl' as never }))).toMatchInlineSnapshot(`"unsupported: Unknown backend "webgl": use cpu, wasm, tensorflow"`);
+  });
+
+  test('a kernel that throws in the backward pass leaves no tensor behind', async () => {
+    // Stand-in for a kernel a backend lacks: cpu's filter gradient, made to throw.
+    const name = 'Conv2DBackpropFilter';
+    const original = tf.getKernel(name, 'cpu')!;
+    tf.unregisterKernel(name, 'cpu');
+    tf.registerKernel({ ...original, kernelFunc: () => { throw new Error('no such kernel here'); } });
+    try {
+      const net = await Net.load({ type: 'ConvolutionLayer', OutputChannels: 2, KernelSize: 2, Input: [1, 3, 3] }, { backend: 'cpu', initialize: 1 });
+      const data = { Input: [[[1, 2, 3], [4, 5, 6], [7, 8, 9]]] };
+      try {
+        net.evaluate(data);
+        await expectNoLeak(async () => {
+          expect(() => net.evaluate(data, { gradients: ['Weights'] })).toThrow('no such kernel here');
+        });
+        // The engine is usable afterwards.
+        expect(net.evaluate(data, { gradients: ['Input'] }).gradients).toHaveLength(1);
+      } finally {
+        net.dispose();
+      }
+    } finally {
+      tf.unregisterKernel(name, 'cpu');
+      tf.registerKernel(original);
+    }
   });
 
   test('errors inside a forward pass release every tensor', async () => {
