@@ -130,5 +130,6 @@ export const AggregationLayer = defineLayer({
     { title: 'Function=Max Levels=";;-2" Input={2, 2, 3}', layer: { Function: 'Max', Levels: ';;-2', Input: [2, 2, 3] } },
     { title: 'Function=Times Levels=-1 Input={2, 3}', layer: { Function: 'Times', Levels: -1, Input: [2, 3] }, ranges: { Input: [0.5, 1.5] as const } },
     { title: 'Function=Total Levels={} Input={2, 2}', layer: { Function: 'Total', Levels: [], Input: [2, 2] } },
+    { title: 'Function=Mean Levels={1, "3;;-1"} Input={2, 3, 2, 2}', layer: { Function: 'Mean', Levels: [1, '3;;-1'], Input: [2, 3, 2, 2] } },
   ],
 });

@@ -67,5 +67,6 @@ export const ReplicateLayer = defineLayer({
     { title: 'Specification=2 Level=-2 Input={3, 2}', layer: { Specification: 2, Level: -2, Input: [3, 2] } },
     { title: 'Specification=Automatic Output={4, 3} Input={3}', layer: { Specification: 'Automatic', Input: 3, Output: [4, 3] } },
     { title: 'Specification=3 Input=Real', layer: { Specification: 3, Input: 'Real' } },
+    { title: 'Specification={2, Automatic} Level=2 Output={2, 2, 3} Input={2}', layer: { Specification: [2, 'Automatic'], Level: 2, Input: 2, Output: [2, 2, 3] } },
   ],
 });

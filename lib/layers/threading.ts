@@ -71,5 +71,8 @@ export const ThreadingLayer = defineLayer({
     { title: 'Function=Max Input1={2, 2} Input2={2, 2}', layer: { Function: 'Max', Inputs: [[2, 2], [2, 2]] } },
     { title: 'Function="#1 Exp[-#2^2] + #3 &" Input1={3} Input2={3} Input3={3}', layer: { Function: '#1 Exp[-#2^2] + #3 &', Input1: 3, Input2: 3, Input3: 3 } },
     { title: 'Function="If[#1 > #2, #1 - #2, Sin[#1 #2]] &" Input1={4} Input2={4}', layer: { Function: 'If[#1 > #2, #1 - #2, Sin[#1 #2]] &', Input1: 4, Input2: 4 } },
+    // Named slots are the ports Input1, Input2, ... in order of first appearance.
+    { title: 'Function="#y Exp[#x] - #x &" Input1={3} Input2={3}', layer: { Function: '#y Exp[#x] - #x &', Input1: 3, Input2: 3 } },
+    { title: 'Function="#a - 2 #b &" Inputs={{2, 2}, {2, 1}}', layer: { Function: '#a - 2 #b &', Inputs: [[2, 2], [2, 1]] } },
   ],
 });

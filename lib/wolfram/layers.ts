@@ -15,25 +15,32 @@
  *   TransposeLayer[m <-> n | {perm} | {m1 <-> n1, ...}].
  * Not confirmed: ConstantArrayLayer and NetArrayLayer document no positional argument
  * (only "Array" -> a); ConstantArrayLayer[a] is read as an extension.
+ *
+ * Layers with ports Input1, Input2, ... (`variadic`) take their count and shapes from
+ * `InputPorts -> {shape1, ...}` (12.2 and later) or `"Inputs" -> {shape1, ...}` (12.0 and
+ * 12.1): the JSON "Inputs". netport writes InputPorts.
  */
+import { describePureFunction } from './function';
+import { isJsonObject, type Json } from './json';
 
 /** What a parameter's value looks like. */
 export type ParamKind =
   | 'posInt' // a positive integer
   | 'int' // an integer
   | 'dims' // n or {n1, n2, ...}, positive
-  | 'intList' // {n1, n2, ...}, positive
-  | 'levelOrAll' // an integer, or Infinity for "all levels" (the default, so left out)
+  | 'reshape' // {d1, ...}: positive integers, Inherited, Automatic or All (strings in JSON)
+  | 'replicate' // n, Automatic, or a list of these
+  | 'levelOrInfinity' // a non-zero integer, or Infinity ("Infinity" in JSON) for all levels
   | 'real' // a number
   | 'padding' // n, {n1, ...} or {{lo, hi}, ...}
   | 'targetForm' // "Binary" | "Index" | "Probabilities"
   | 'elementwise' // ElementwiseLayer's function
   | 'threading' // ThreadingLayer's function
   | 'poolingFunction' // Max | Mean | Total
-  | 'aggregationFunction' // Total | Mean | Max | Min
-  | 'partSpec' // n, All, i;;j(;;k), or a list of these
-  | 'levels' // n, i;;j, or {n1, n2, ...}
-  | 'transpose' // m <-> n, {m1 <-> n1, ...} or {n1, n2, ...}
+  | 'aggregationFunction' // Total | Mean | Max | Min | Times
+  | 'partSpec' // n, All, i;;j(;;k), or a list of these and of index lists {i1, i2, ...}
+  | 'levels' // n, All, i;;j, or a list of these
+  | 'transpose' // m <-> n, {m1 <-> n1, ...}, {n1, n2, ...} or n (1 <-> n)
   | 'automatic' // only Automatic is accepted, and nothing is recorded
   | 'array'; // a learned array
 
@@ -44,6 +51,8 @@ export interface LayerForm {
   readonly params: Readonly<Record<string, ParamKind>>;
   /** Learned arrays, in declaration order. */
   readonly arrays: readonly string[];
+  /** Ports Input1, Input2, ...: the count and shapes may come as InputPorts -> {shapes}. */
+  readonly variadic?: boolean;
 }
 
 const none: LayerForm = { positional: [], params: {}, arrays: [] };
@@ -85,23 +94,24 @@ export const LAYERS: Readonly<Record<string, LayerForm>> = {
     params: { OutputDimension: 'posInt', ClassCount: 'posInt' },
     arrays: ['Weights'],
   },
-  FlattenLayer: { positional: ['Level'], params: { Level: 'levelOrAll' }, arrays: [] },
-  ReshapeLayer: { positional: ['Dimensions'], params: { Dimensions: 'intList' }, arrays: [] },
-  CatenateLayer: { positional: ['Level'], params: { Level: 'int' }, arrays: [] },
+  FlattenLayer: { positional: ['Level'], params: { Level: 'levelOrInfinity' }, arrays: [] },
+  ReshapeLayer: { positional: ['Dimensions'], params: { Dimensions: 'reshape' }, arrays: [] },
+  CatenateLayer: { positional: ['Level'], params: { Level: 'int' }, arrays: [], variadic: true },
   ThreadingLayer: {
     positional: ['Function', '#Broadcasting'],
     params: { Function: 'threading', '#Broadcasting': 'automatic' },
     arrays: [],
+    variadic: true,
   },
-  TotalLayer: none,
+  TotalLayer: { ...none, variadic: true },
   SummationLayer: none,
-  DotLayer: none,
+  DotLayer: { ...none, variadic: true },
   AggregationLayer: {
     positional: ['Function', 'Levels'],
     params: { Function: 'aggregationFunction', Levels: 'levels' },
     arrays: [],
   },
-  ReplicateLayer: { positional: ['Specification', 'Level'], params: { Specification: 'dims', Level: 'int' }, arrays: [] },
+  ReplicateLayer: { positional: ['Specification', 'Level'], params: { Specification: 'replicate', Level: 'int' }, arrays: [] },
   TransposeLayer: { positional: ['Specification'], params: { Specification: 'transpose' }, arrays: [] },
   ConstantArrayLayer: { positional: ['Array'], params: {}, arrays: ['Array'] },
   NetArrayLayer: { positional: [], params: {}, arrays: ['Array'] },
@@ -114,7 +124,9 @@ export const PORT_NAME = /^(Input|Output|Target|Loss)\d*$/;
 
 export const TARGET_FORMS = ['Binary', 'Index', 'Probabilities'];
 export const POOLING_FUNCTIONS = ['Max', 'Mean', 'Total'];
-export const AGGREGATION_FUNCTIONS = ['Total', 'Mean', 'Max', 'Min'];
+export const AGGREGATION_FUNCTIONS = ['Total', 'Mean', 'Max', 'Min', 'Times'];
+/** ReshapeLayer's symbolic dimensions (strings in JSON). */
+export const RESHAPE_SYMBOLS = ['Inherited', 'Automatic', 'All'];
 /** ThreadingLayer's built-in functions, written as bare symbols. */
 export const THREADING_FUNCTIONS = ['Plus', 'Subtract', 'Times', 'Divide', 'Power', 'Min', 'Max'];
 
@@ -136,3 +148,49 @@ export const layerLabel = (where: string, type: string) => (where ? `${where} ($
 
 /** The place of a container's member: `layer 2`, `layer "enc" > layer 1`. */
 export const memberLabel = (where: string, name: string) => (where ? `${where} > layer ${name}` : `layer ${name}`);
+
+/**
+ * The port names Wolfram gives a ThreadingLayer whose function has named slots:
+ * `ThreadingLayer[#x - 2 #y &]` has ports "x" and "y" in Wolfram. netport keeps the
+ * contract's Input1, Input2, ...: the k-th slot name, in order of first appearance in the
+ * function (as written), is port Input<k>. The translator reads `"x" -> shape`,
+ * `InputPorts -> <|"x" -> shape, ...|>` and `NetPort[{layer, "x"}]` as Input1, and the
+ * printer writes them back with the slot names. Empty for any other layer or function.
+ */
+export function slotPorts(layer: Json | undefined): string[] {
+  if (!isJsonObject(layer) || layer.type !== 'ThreadingLayer' || typeof layer.Function !== 'string') return [];
+  try {
+    return describePureFunction(layer.Function, undefined, { layer: 'ThreadingLayer' }).slotNames;
+  } catch {
+    return [];
+  }
+}
+
+/** Input<k> for the k-th (1-based) input of a variadic layer. */
+export const variadicPort = (k: number) => `Input${k}`;
+
+/**
+ * The layer a path names inside a container's "Layers" (names or 1-based positions,
+ * negative from the end; nested containers add levels), or undefined.
+ */
+export function layerAt(layers: Json | undefined, path: readonly (string | number)[]): Json | undefined {
+  let node: Json | undefined = { Layers: layers ?? null };
+  for (const step of path) {
+    const members: Json | undefined = isJsonObject(node) ? node.Layers : undefined;
+    if (Array.isArray(members)) {
+      if (typeof step !== 'number' && !/^-?\d+$/.test(step)) return undefined;
+      const i = Number(step);
+      node = members[i > 0 ? i - 1 : members.length + i];
+    } else if (isJsonObject(members)) {
+      if (typeof step === 'number') {
+        const values = Object.values(members);
+        node = values[step > 0 ? step - 1 : values.length + step];
+      } else {
+        node = members[step];
+      }
+    } else {
+      return undefined;
+    }
+  }
+  return node;
+}

@@ -11,7 +11,17 @@ import { NetError } from '../errors';
 import { NAMED_FUNCTIONS } from './function';
 import type { Json, JsonObject } from './json';
 import { isJsonObject } from './json';
-import { LAYERS, type ParamKind, PORT_NAME, layerLabel as label, memberLabel as child } from './layers';
+import {
+  LAYERS,
+  type ParamKind,
+  PORT_NAME,
+  RESHAPE_SYMBOLS,
+  layerAt,
+  layerLabel as label,
+  memberLabel as child,
+  slotPorts,
+  variadicPort,
+} from './layers';
 import { WolframSyntaxError, parse } from './parse';
 import { formatInteger, formatReal, formatString, printExpr, printValue } from './print';
 
@@ -39,6 +49,12 @@ function printNode(v: Json, at: string): string {
     args.push(printParam(form.params[name] as ParamKind, x, `${where} "${name}"`));
     done.add(name);
   }
+  // A ThreadingLayer with named slots calls its ports by the slot names (see slotPorts).
+  const slots = slotPorts(v);
+  const portName = (name: string) => {
+    const k = /^Input([1-9][0-9]*)$/.exec(name);
+    return k && Number(k[1]) <= slots.length ? (slots[Number(k[1]) - 1] as string) : name;
+  };
   for (const [name, x] of Object.entries(v)) {
     if (done.has(name) || x === undefined) continue;
     const kind = form.params[name];
@@ -46,11 +62,23 @@ function printNode(v: Json, at: string): string {
     const place = `${where} "${name}"`;
     if (kind && !name.startsWith('#')) text = printParam(kind, x, place);
     else if (form.arrays.includes(name)) text = printArray(x, place);
-    else if (PORT_NAME.test(name)) text = printShape(x, place);
-    else return fail(where, `${v.type} has no parameter "${name}"`);
+    else if (PORT_NAME.test(name)) {
+      args.push(`${formatString(portName(name))} -> ${printShape(x, place)}`);
+      continue;
+    } else if (name === 'Inputs' && form.variadic) {
+      args.push(`InputPorts -> ${printInputPorts(x, slots, place)}`);
+      continue;
+    } else return fail(where, `${v.type} has no parameter "${name}"`);
     args.push(`${formatString(name)} -> ${text}`);
   }
   return `${v.type}[${args.join(', ')}]`;
+}
+
+/** "Inputs": `{shape1, ...}`, or `<|"x" -> shape1, ...|>` for a ThreadingLayer with named slots. */
+function printInputPorts(v: Json, slots: readonly string[], where: string): string {
+  if (!Array.isArray(v) || v.length === 0) return fail(where, 'expected a list of port shapes');
+  if (slots.length === v.length) return `<|${v.map((x, i) => `${formatString(slots[i] as string)} -> ${printShape(x, where)}`).join(', ')}|>`;
+  return `{${v.map((x) => printShape(x, where)).join(', ')}}`;
 }
 
 function printContainer(v: JsonObject, type: 'NetChain' | 'NetGraph', at: string): string {
@@ -70,7 +98,7 @@ function printContainer(v: JsonObject, type: 'NetChain' | 'NetGraph', at: string
   if (type === 'NetGraph') {
     const edges = v.Edges ?? [];
     if (!Array.isArray(edges)) return fail(where, '"Edges" must be a list');
-    args.push(`{${edges.map((e) => printEdge(e, `${where} edge`)).join(', ')}}`);
+    args.push(`{${edges.map((e) => printEdge(e, layers, `${where} edge`)).join(', ')}}`);
   }
   for (const [name, x] of Object.entries(v)) {
     if (name === 'type' || name === 'Layers' || name === 'Edges' || x === undefined) continue;
@@ -103,11 +131,18 @@ function printParam(kind: ParamKind, v: Json, where: string): string {
     case 'posInt':
       return expectInteger(v, where, 1);
     case 'int':
-    case 'levelOrAll':
       return expectInteger(v, where);
+    case 'levelOrInfinity':
+      return v === 'Infinity' ? 'Infinity' : expectInteger(v, where);
     case 'dims':
-    case 'intList':
       return printIntegers(v, where, 1);
+    case 'reshape':
+      if (!Array.isArray(v)) return fail(where, 'expected a list of dimensions');
+      return `{${v.map((x) => (typeof x === 'string' && RESHAPE_SYMBOLS.includes(x) ? x : expectInteger(x, where, 1))).join(', ')}}`;
+    case 'replicate': {
+      const entry = (x: Json) => (x === 'Automatic' ? 'Automatic' : expectInteger(x, where, 1));
+      return Array.isArray(v) ? `{${v.map(entry).join(', ')}}` : entry(v);
+    }
     case 'padding':
       return printIntegers(v, where, 0);
     case 'real':
@@ -121,6 +156,8 @@ function printParam(kind: ParamKind, v: Json, where: string): string {
     case 'aggregationFunction':
       return typeof v === 'string' && /^[A-Za-z]+$/.test(v) ? v : fail(where, `expected a function name, got ${JSON.stringify(v)}`);
     case 'partSpec':
+      // Inside the list of levels, a list of integers picks several parts of one level.
+      return Array.isArray(v) ? `{${v.map((x) => (Array.isArray(x) ? printIntegers(x, where, -Infinity) : printPart(x, where))).join(', ')}}` : printPart(v, where);
     case 'levels':
       return Array.isArray(v) ? `{${v.map((x) => printPart(x, where)).join(', ')}}` : printPart(v, where);
     case 'transpose':
@@ -143,7 +180,8 @@ function printPart(v: Json, where: string): string {
 }
 
 function printTranspose(v: Json, where: string): string {
-  if (!Array.isArray(v)) return fail(where, 'expected a permutation or a list of [i, j] swaps');
+  if (typeof v === 'number') return expectInteger(v, where);
+  if (!Array.isArray(v)) return fail(where, 'expected a permutation, a list of [i, j] swaps or an integer');
   const swaps = v.map((s) => (Array.isArray(s) && s.length === 2 ? `${expectInteger(s[0] as Json, where)} <-> ${expectInteger(s[1] as Json, where)}` : undefined));
   if (swaps.length > 0 && swaps.every((s) => s !== undefined)) return swaps.length === 1 ? (swaps[0] as string) : `{${swaps.join(', ')}}`;
   return printIntegers(v, where, 1);
@@ -191,20 +229,26 @@ function printShape(v: Json, where: string): string {
   return fail(where, `expected a port shape, got ${JSON.stringify(v)}`);
 }
 
-function printEndpoint(v: Json, where: string): string {
+/** An edge endpoint; a ThreadingLayer's port Input<k> is written with its slot name (see slotPorts). */
+function printEndpoint(v: Json, layers: Json | undefined, where: string): string {
   if (typeof v === 'number') return expectInteger(v, where);
   if (typeof v === 'string') return formatString(v);
   if (isJsonObject(v) && 'NetPort' in v) {
     const p = v.NetPort;
     if (typeof p === 'string') return `NetPort[${formatString(p)}]`;
-    if (Array.isArray(p)) return `NetPort[${printValue(p)}]`;
+    if (Array.isArray(p)) {
+      const port = p[p.length - 1];
+      const slots = p.length >= 2 ? slotPorts(layerAt(layers, p.slice(0, -1) as (string | number)[])) : [];
+      const k = slots.findIndex((_, i) => variadicPort(i + 1) === port);
+      return `NetPort[${printValue(k >= 0 ? [...p.slice(0, -1), slots[k] as string] : p)}]`;
+    }
   }
   return fail(where, `expected an edge endpoint, got ${JSON.stringify(v)}`);
 }
 
-function printEdge(e: Json, where: string): string {
+function printEdge(e: Json, layers: Json | undefined, where: string): string {
   if (!Array.isArray(e) || e.length < 2) return fail(where, `expected an edge [from, to], got ${JSON.stringify(e)}`);
   return e
-    .map((x, i) => (Array.isArray(x) && i === 0 ? `{${x.map((y) => printEndpoint(y, where)).join(', ')}}` : printEndpoint(x, where)))
+    .map((x, i) => (Array.isArray(x) && i === 0 ? `{${x.map((y) => printEndpoint(y, layers, where)).join(', ')}}` : printEndpoint(x, layers, where)))
     .join(' -> ');
 }

@@ -22,7 +22,11 @@ import {
   type ParamKind,
   POOLING_FUNCTIONS,
   PORT_NAME,
+  RESHAPE_SYMBOLS,
   TARGET_FORMS,
+  layerAt,
+  slotPorts,
+  variadicPort,
 } from './layers';
 import { type ParseOptions, WolframSyntaxError, locate, parse } from './parse';
 import { printExpr } from './print';
@@ -148,6 +152,8 @@ function layer(e: CallExpr, type: string, form: LayerForm, r: Reader, at: string
     if (v !== undefined && !name.startsWith('#')) out[name] = v;
   };
   let seenOption = false;
+  // Options naming a ThreadingLayer's slot ports ("x" -> 3), read once Function is known.
+  const slotOptions: (Expr & { kind: 'rule' })[] = [];
   e.args.forEach((arg, i) => {
     if (arg.kind === 'rule') {
       seenOption = true;
@@ -157,6 +163,8 @@ function layer(e: CallExpr, type: string, form: LayerForm, r: Reader, at: string
       if (name in form.params && !name.startsWith('#')) set(name, param(form.params[name] as ParamKind, arg.rhs, r, place), arg);
       else if (form.arrays.includes(name)) set(name, array(arg.rhs, name, r, place), arg);
       else if (PORT_NAME.test(name)) set(name, portShape(arg.rhs, r, place), arg);
+      else if (form.variadic && (name === 'InputPorts' || name === 'Inputs')) slotOptions.push(arg);
+      else if (type === 'ThreadingLayer' && arg.lhs.kind === 'string') slotOptions.push(arg);
       else ignoredOption(type, name, arg, r, where);
       return;
     }
@@ -169,7 +177,52 @@ function layer(e: CallExpr, type: string, form: LayerForm, r: Reader, at: string
     const v = form.arrays.includes(name) ? array(arg, name, r, place) : param(form.params[name] as ParamKind, arg, r, place);
     set(name, v, arg);
   });
+  const slots = slotPorts(out);
+  for (const rule of slotOptions) {
+    const name = optionName(rule.lhs) as string;
+    if (name === 'InputPorts' || name === 'Inputs') {
+      set('Inputs', inputPorts(rule.rhs, name, slots, r, `${where} "${name}"`), rule);
+    } else if (slots.includes(name)) {
+      const port = variadicPort(slots.indexOf(name) + 1);
+      set(port, portShape(rule.rhs, r, `${where} "${name}"`), rule);
+    } else {
+      ignoredOption(type, name, rule, r, where);
+    }
+  }
   return out;
+}
+
+/**
+ * `InputPorts -> {shape1, ...}` (or 12.0's `"Inputs" -> {...}`), or with names,
+ * `<|"Input1" -> shape1, ...|>` (a ThreadingLayer with named slots: the slot names, in
+ * order): the JSON "Inputs".
+ */
+function inputPorts(e: Expr, option: string, slots: readonly string[], r: Reader, where: string): Json {
+  // A list of shapes; a list of names ({"a", "b"}) gives no shapes.
+  const shapes = e.kind === 'list' && e.items.length > 0 && e.items.every((x) => x.kind !== 'string' || x.value === 'Real' || x.value === 'Integer');
+  if (e.kind === 'list' && shapes) {
+    return e.items.map((x) => portShape(x, r, where));
+  }
+  if (e.kind === 'assoc' && e.entries.length > 0) {
+    const names = e.entries.map((x) => optionName(x.lhs));
+    const expected = slots.length > 0 ? slots : names.map((_, i) => variadicPort(i + 1));
+    if (names.length !== expected.length || names.some((n, i) => n !== expected[i])) {
+      const wanted = expected.map((n) => `"${n}"`).join(', ');
+      return r.fail(
+        `${option} names the ports ${names.map((n) => `"${n}"`).join(', ')}; netport supports the ports ${wanted} in this order`,
+        e,
+        where,
+        'unsupported',
+      );
+    }
+    return e.entries.map((x) => portShape(x.rhs, r, where));
+  }
+  return r.fail(
+    `${option} -> ${r.show(e)} is not supported: give the shapes, ${option} -> {shape1, shape2, ...} (the number of ports alone comes from the edges)`,
+    e,
+    where,
+    'unsupported',
+  );
 }
 
 /** Options that cannot change a value or a gradient are read and dropped; others are refused. */
@@ -199,10 +252,24 @@ function param(kind: ParamKind, e: Expr, r: Reader, where: string): Json | undef
       return integer(e) ?? bad('an integer');
     case 'dims':
       return e.kind === 'list' && e.items.length > 0 ? e.items.map(positive) : positive(e);
-    case 'intList':
-      return e.kind === 'list' && e.items.length > 0 ? e.items.map(positive) : bad('a list of positive integers');
-    case 'levelOrAll':
-      return isSymbol(e, 'Infinity') ? undefined : (integer(e) ?? bad('an integer or Infinity'));
+    case 'reshape': {
+      const entry = (x: Expr): Json => {
+        const name = symbolName(x);
+        if (name !== undefined && RESHAPE_SYMBOLS.includes(name)) return name;
+        const n = integer(x);
+        return n !== undefined && n > 0 ? n : bad('a list of positive integers, Inherited, Automatic or All');
+      };
+      return e.kind === 'list' ? e.items.map(entry) : bad('a list of positive integers, Inherited, Automatic or All');
+    }
+    case 'replicate': {
+      const entry = (x: Expr): Json => (isSymbol(x, 'Automatic') ? 'Automatic' : positive(x));
+      return e.kind === 'list' && e.items.length > 0 ? e.items.map(entry) : entry(e);
+    }
+    case 'levelOrInfinity': {
+      if (isSymbol(e, 'Infinity')) return 'Infinity';
+      const n = integer(e);
+      return n !== undefined && n !== 0 ? n : bad('a non-zero integer or Infinity');
+    }
     case 'real': {
       const v = constantValue(e);
       return v ?? bad('a number');
@@ -221,10 +288,16 @@ function param(kind: ParamKind, e: Expr, r: Reader, where: string): Json | undef
     case 'aggregationFunction':
       return namedFunction(e, AGGREGATION_FUNCTIONS, r, where);
     case 'partSpec':
-      return e.kind === 'list' ? e.items.map((x) => partElement(x, r, where)) : partElement(e, r, where);
-    case 'levels':
-      if (e.kind === 'span') return spanText(e, r, where);
-      return e.kind === 'list' ? e.items.map((x) => integer(x) ?? bad('a level, a span or a list of levels')) : (integer(e) ?? bad('a level'));
+      return e.kind === 'list' ? e.items.map((x) => partElement(x, r, where, true)) : partElement(e, r, where, false);
+    case 'levels': {
+      const level = (x: Expr): Json => {
+        if (isSymbol(x, 'All')) return 'All';
+        if (x.kind === 'span') return spanText(x, r, where);
+        const n = integer(x);
+        return n !== undefined && n !== 0 ? n : bad('a level (a non-zero integer), All, a span i;;j or a list of these');
+      };
+      return e.kind === 'list' ? e.items.map(level) : level(e);
+    }
     case 'transpose':
       return transposeSpec(e, r, where);
     case 'automatic':
@@ -266,12 +339,18 @@ function namedFunction(e: Expr, allowed: readonly string[], r: Reader, where: st
   return r.fail(`expected one of ${allowed.join(', ')}, got ${r.show(e)}`, e, where);
 }
 
-function partElement(e: Expr, r: Reader, where: string): Json {
+/** One level of a part specification; inside the list of levels, a list picks several parts. */
+function partElement(e: Expr, r: Reader, where: string, inList: boolean): Json {
   if (isSymbol(e, 'All')) return 'All';
   if (e.kind === 'span') return spanText(e, r, where);
   const n = integer(e);
   if (n !== undefined && n !== 0) return n;
-  if (e.kind === 'list') return r.fail('lists of indices at one level are not supported', e, where, 'unsupported');
+  if (e.kind === 'list' && inList && e.items.length > 0) {
+    return e.items.map((x) => {
+      const i = integer(x);
+      return i !== undefined && i !== 0 ? i : r.fail(`expected a list of nonzero integers (parts of one level), got ${r.show(e)}`, x, where);
+    });
+  }
   return r.fail(`expected a part (a nonzero integer, All or a span), got ${r.show(e)}`, e, where);
 }
 
@@ -291,6 +370,9 @@ function transposeSpec(e: Expr, r: Reader, where: string): Json {
   };
   const one = swap(e);
   if (one) return [one];
+  // TransposeLayer[n] is 1 <-> n, as the paclet reads it.
+  const n = integer(e);
+  if (n !== undefined && n !== 0) return n;
   if (e.kind === 'list' && e.items.length > 0) {
     const swaps = e.items.map(swap);
     if (swaps.every((s) => s !== undefined)) return swaps as Json[];
@@ -385,7 +467,7 @@ function container(e: CallExpr, type: 'NetChain' | 'NetGraph', r: Reader, at: st
   if (type === 'NetGraph') {
     const [edges] = rest;
     if (edges && edges.kind === 'list') {
-      out.Edges = edges.items.map((x) => edge(x, r, `${where} edge`));
+      out.Edges = edges.items.map((x) => slotEndpoints(edge(x, r, `${where} edge`), layers));
       options = rest.slice(1);
     } else {
       out.Edges = [];
@@ -432,6 +514,19 @@ function edge(e: Expr, r: Reader, where: string): Json {
     }
     return endpoint(x, r, where);
   });
+}
+
+/** NetPort[{layer, "x"}] for a ThreadingLayer's slot port "x" is its port Input<k> (see slotPorts). */
+function slotEndpoints(edge: Json, layers: Json): Json {
+  const rename = (p: Json): Json => {
+    if (Array.isArray(p)) return p.map(rename);
+    if (!isJsonObject(p) || !Array.isArray(p.NetPort) || p.NetPort.length < 2) return p;
+    const path = p.NetPort as (string | number)[];
+    const port = path[path.length - 1] as string;
+    const slots = slotPorts(layerAt(layers, path.slice(0, -1)));
+    return slots.includes(port) ? { NetPort: [...path.slice(0, -1), variadicPort(slots.indexOf(port) + 1)] } : p;
+  };
+  return Array.isArray(edge) ? edge.map(rename) : edge;
 }
 
 function endpoint(e: Expr, r: Reader, where: string): Json {

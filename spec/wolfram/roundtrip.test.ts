@@ -1,10 +1,15 @@
 import { NetError } from '../../lib/errors';
+import { LAYERS as REGISTRY } from '../../lib/layers/registry';
+import { Net } from '../../lib/runtime';
 import type { Json, NetJson } from '../../lib/wolfram/json';
 import { LAYERS } from '../../lib/wolfram/layers';
 import { printNet } from '../../lib/wolfram/print-net';
 import { translateNet } from '../../lib/wolfram/translate';
 
-/** Examples per layer type; every entry of the layer table must have at least one. */
+/**
+ * Forms per layer type, next to the registry's own examples (registry.test.ts sweeps those
+ * with their arrays filled in): None biases, {"Dimensions", "Data"} arrays, defaults left out.
+ */
 const EXAMPLES: Record<string, NetJson[]> = {
   LinearLayer: [
     { type: 'LinearLayer', OutputDimensions: 2, Input: 3, Weights: [[1, 2.5, -3], [1e-7, 0, 4]], Biases: [0.5, -0.5] },
@@ -112,7 +117,8 @@ const CHAIN: NetJson = {
 };
 
 describe('net JSON → Wolfram → JSON is the identity', () => {
-  test('every layer in the layer table has an example', () => {
+  test('the Wolfram layer table is the layer registry', () => {
+    expect(Object.keys(LAYERS).sort()).toEqual(REGISTRY.map((l) => l.type).sort());
     expect(Object.keys(EXAMPLES).sort()).toEqual(Object.keys(LAYERS).sort());
   });
 
@@ -157,6 +163,54 @@ describe('Wolfram → JSON → Wolfram is stable for printed text', () => {
     'PartLayer[{1, 2 ;; 3, All}]',
   ])('%s', (text) => {
     expect(printNet(translateNet(text))).toBe(text);
+  });
+});
+
+describe('ThreadingLayer with named slots: the slots are Input1, Input2, ... in order of first appearance', () => {
+  const text =
+    'NetGraph[<|"sq" -> ElementwiseLayer[#^2 &], "t" -> ThreadingLayer[#y - 2*#x &, "x" -> 2]|>, {NetPort["p"] -> "sq" -> NetPort[{"t", "x"}], NetPort["q"] -> NetPort[{"t", "y"}]}, "p" -> 2, "q" -> 2]';
+  const json: NetJson = {
+    type: 'NetGraph',
+    Layers: { sq: { type: 'ElementwiseLayer', Function: '#^2 &' }, t: { type: 'ThreadingLayer', Function: '#y - 2*#x &', Input2: 2 } },
+    Edges: [
+      [{ NetPort: 'p' }, 'sq', { NetPort: ['t', 'Input2'] }],
+      [{ NetPort: 'q' }, { NetPort: ['t', 'Input1'] }],
+    ],
+    p: 2,
+    q: 2,
+  };
+
+  test('Wolfram port names become Input<k>, and are printed back', () => {
+    expect(translateNet(text)).toEqual(json);
+    expect(printNet(json)).toBe(text);
+  });
+
+  test('positions and nested containers resolve too', () => {
+    const nested = 'NetChain[{NetGraph[{ThreadingLayer[#b/#a &]}, {NetPort["u"] -> NetPort[{1, "a"}], NetPort["v"] -> NetPort[1, "b"]}]}]';
+    expect(translateNet(nested)).toEqual({
+      type: 'NetChain',
+      Layers: [
+        {
+          type: 'NetGraph',
+          Layers: [{ type: 'ThreadingLayer', Function: '#b/#a &' }],
+          Edges: [
+            [{ NetPort: 'u' }, { NetPort: [1, 'Input2'] }],
+            [{ NetPort: 'v' }, { NetPort: [1, 'Input1'] }],
+          ],
+        },
+      ],
+    });
+  });
+
+  test('the net computes #y - 2 #x with x = p^2 and y = q', async () => {
+    const net = await Net.load(translateNet(text), { backend: 'cpu' });
+    try {
+      const r = net.evaluate({ p: [1, 2], q: [10, 20] }, { outputs: ['Output'], gradients: ['p', 'q'] });
+      expect(r.outputs.Output).toEqual([8, 12]);
+      expect(r.gradients.map((g) => g.value)).toEqual([[-4, -8], [1, 1]]);
+    } finally {
+      net.dispose();
+    }
   });
 });
 
