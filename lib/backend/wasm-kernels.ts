@@ -1,14 +1,16 @@
 /**
  * Kernels that tfjs-backend-wasm 4.22 lacks, gets wrong, or runs far slower
  * than it could, rebuilt from wasm kernels that are both exact and fast
- * (XNNPACK Conv2D and DepthwiseConv2dNative, Transpose, Pad, Slice, ArgMax,
- * ScatterNd, ...). docs/WASM-KERNELS.md has the survey behind each choice.
+ * (XNNPACK's Conv2D, DepthwiseConv2dNative, BatchMatMul, Transpose and Pad;
+ * ArgMax, ScatterNd, row-wise Slice, ...). docs/WASM-KERNELS.md has the
+ * survey behind each choice.
  *
- * Every replacement kernelFunc calls high-level `tf` ops. That is sound
+ * Most replacement kernelFuncs call high-level `tf` ops. That is sound
  * inside a kernel: the engine raises `kernelDepth` while a kernel runs, so
  * nested ops are not recorded on the gradient tape, and a kernelFunc may
  * return a `tf.Tensor`, which the engine then uses as the output as is.
- * Bodies run in `tf.tidy` so that intermediates are freed.
+ * Those bodies run in `tf.tidy` so that intermediates are freed. Wrappers
+ * that only fix up attributes or shapes call the stock kernelFunc.
  */
 import type {
   BatchMatMulAttrs,
@@ -45,8 +47,8 @@ const WASM = 'wasm';
 const FLT_MAX = 3.4028234663852886e38;
 /** XNNPACK's n-d operators (binary ops, constant pad) refuse more dimensions. */
 const XNN_MAX_DIMS = 6;
-/** Shortest row worth a copy of its own in wasm's Slice (measured, see sliceAxis). */
-const MIN_ROW = 16;
+/** Shortest contiguous run worth a copy of its own in a slice (measured, see sliceAxis). */
+const MIN_ROW = 8;
 
 const range = (a: number, b?: number): number[] =>
   b === undefined ? [...Array(a).keys()] : [...Array(b - a).keys()].map((i) => i + a);
@@ -109,10 +111,8 @@ function windowPads(axes: Axis[]): Pads {
 
 /**
  * Slices one axis, seen as [outer, n*inner]: a 2-D slice is one copy per
- * outer row. wasm's Slice copies one innermost row at a time through a
- * fresh subarray (~120 ns each) and goes element by element beyond rank 4,
- * so rows shorter than MIN_ROW are avoided: the axis is transposed to the
- * front, sliced contiguously, and transposed back.
+ * outer row. When those rows would be shorter than MIN_ROW, the axis is
+ * transposed to the front, sliced contiguously, and transposed back.
  */
 function sliceAxis(t: Tensor, axis: number, begin: number, size: number): Tensor {
   const s = t.shape;
@@ -236,7 +236,8 @@ function explicit2d(pad: Pad2d): Exclude<Pad2d, number> {
  */
 const exactPad = (window: 'filter' | 'filterSize', depthwise = false): Body => (inputs, attrs, stock, backend) => {
   const a = attrs as { pad: Pad2d; dataFormat?: string; dimRoundingMode?: 'floor' | 'round' | 'ceil'; strides: number | [number, number]; dilations?: number | [number, number]; filterSize?: number | [number, number] };
-  if (a.dataFormat === 'NCHW' || (typeof a.pad === 'string' && a.dimRoundingMode === undefined)) return stock!({ inputs, attrs, backend });
+  // 'same' and 'valid' are exact, and tfjs refuses a dimRoundingMode with them.
+  if (a.dataFormat === 'NCHW' || typeof a.pad === 'string') return stock!({ inputs, attrs, backend });
   const x = (inputs.x ?? inputs.input)!.shape as [number, number, number, number];
   const info = window === 'filter'
     ? tf.backend_util.computeConv2DInfo(x, inputs.filter!.shape as [number, number, number, number], a.strides, a.dilations ?? 1, explicit2d(a.pad), a.dimRoundingMode, depthwise)
@@ -417,13 +418,21 @@ const conv3DBackpropFilter = tidy(({ x, dy }, attrs) => {
   return convFilterGrad(x!, dy!, axes3d(c));
 });
 
-/** wasm's MaxPool3D starts from FLT_MIN and mixes up the window axes unless the window is a cube. */
+/**
+ * wasm's MaxPool3D starts from FLT_MIN and mixes up the window axes unless
+ * the window is a cube. A max is separable, and wasm's 2-D MaxPool is right:
+ * pool (h, w) per depth plane, then depth as a [kd, 1] window.
+ */
 const maxPool3D = tidy(({ x }, attrs) => {
   const { filterSize, strides, pad, dimRoundingMode, dataFormat } = is<MaxPool3DAttrs>(attrs);
   nhwcOnly('MaxPool3D', dataFormat);
-  const c = tf.backend_util.computePool3DInfo(x!.shape as [number, number, number, number, number], filterSize, strides, 1, pad, dimRoundingMode);
-  const patches = windowPatches(x!, [c.filterDepth, c.filterHeight, c.filterWidth], axes3d(c));
-  return batchToChannels(tf.max(patches, -1, true), dim(x!, 0), dim(x!, -1));
+  const [n, d, h, w, ch] = x!.shape as [number, number, number, number, number];
+  const c = tf.backend_util.computePool3DInfo([n, d, h, w, ch], filterSize, strides, 1, pad, dimRoundingMode);
+  const [ad, ah, aw] = windowPads(axes3d(c)).slice(1, 4).map(([b, e]): [number, number] => [b, Math.max(0, e)]) as Array<[number, number]>;
+  const planes = tf.maxPool(tf.reshape(x!, [n * d, h, w, ch]) as tf.Tensor4D, [c.filterHeight, c.filterWidth], [c.strideHeight, c.strideWidth], [[0, 0], ah!, aw!, [0, 0]]);
+  const rows = tf.reshape(planes, [n, d, c.outHeight * c.outWidth, ch]) as tf.Tensor4D;
+  const y = tf.maxPool(rows, [c.filterDepth, 1], [c.strideDepth, 1], [[0, 0], ad!, [0, 0], [0, 0]]);
+  return tf.reshape(y, [n, c.outDepth, c.outHeight, c.outWidth, ch]);
 });
 
 const maxPoolGrad2d = tidy(({ dy, input }, attrs) => {
@@ -632,18 +641,48 @@ const transposeNd: Body = (inputs, attrs, stock, backend) => {
   });
 };
 
+/** The two BackendWasm methods the Slice kernel uses (public in tfjs-backend-wasm 4.22). */
+interface WasmHeap {
+  makeOutput(shape: number[], dtype: tf.DataType): TensorInfo;
+  typedArrayFromHeap(t: TensorInfo): Float32Array | Int32Array | Uint8Array;
+}
+
 /**
- * Slice, one cut axis at a time (see sliceAxis), unless wasm's own loop is
- * fine: rank <= 2 (one copy per row), or rank <= 4 with long rows.
+ * wasm's Slice first copies the whole input out of the heap (readSync), then
+ * copies one innermost row at a time through a fresh subarray, element by
+ * element beyond rank 4: slicing one time step out of a sequence costs the
+ * whole sequence. Here each contiguous run (the last cut axis with the full
+ * axes after it) is one copyWithin inside the heap. Runs shorter than
+ * MIN_ROW cost more per run than per element, so those slices go one axis
+ * at a time through transposes (sliceAxis).
  */
-const sliceNd: Body = (inputs, attrs, stock, backend) => {
+const slice: Body = (inputs, attrs, stock, backend) => {
   const x = inputs.x!;
   const { begin, size } = is<SliceAttrs>(attrs);
   const [b = [], s = []] = tf.slice_util.parseSliceParams(x, begin, size);
-  const cut = range(x.rank).filter((i) => b[i] !== 0 || s[i] !== dim(x, i));
-  const stockIsFine = x.rank <= 2 || (x.rank <= 4 && (s.at(-1)! >= 4 * MIN_ROW || tf.slice_util.isSliceContinous(x.shape, b, s)));
-  if (cut.length === 0 || stockIsFine) return stock!({ inputs, attrs, backend });
-  return tf.tidy(() => cut.reduce((t, i) => sliceAxis(t, i, b[i]!, s[i]!), x));
+  let k = x.rank - 1;
+  while (k >= 0 && b[k] === 0 && s[k] === dim(x, k)) k--;
+  const bytes = { float32: 4, int32: 4, bool: 1 }[x.dtype as string];
+  if (k < 0 || bytes === undefined || prod(s) === 0) return stock!({ inputs, attrs, backend });
+  const run = s[k]! * prod(x.shape.slice(k + 1));
+  const rows = prod(s.slice(0, k));
+  if (run < MIN_ROW && rows > 1) {
+    return tf.tidy(() => range(x.rank).filter((i) => b[i] !== 0 || s[i] !== dim(x, i)).reduce((t, i) => sliceAxis(t, i, b[i]!, s[i]!), x));
+  }
+  const heap = backend as WasmHeap;
+  const out = heap.makeOutput(s, x.dtype);
+  // Views only after makeOutput, which may grow (and detach) the heap.
+  const outView = heap.typedArrayFromHeap(out);
+  const memory = new Uint8Array(outView.buffer);
+  const from = heap.typedArrayFromHeap(x).byteOffset;
+  const strides = tf.util.computeStrides(x.shape);
+  const at = Array(k).fill(0) as number[];
+  for (let r = 0, to = outView.byteOffset; r < rows; r++, to += run * bytes) {
+    const src = from + bytes * at.reduce((o, j, i) => o + (b[i]! + j) * strides[i]!, b[k]! * (strides[k] ?? 1));
+    memory.copyWithin(to, src, src + run * bytes);
+    for (let i = k - 1; i >= 0 && ++at[i]! === s[i]; i--) at[i] = 0;
+  }
+  return out;
 };
 
 /** Pads rank > 6 one axis at a time as [outer, n, inner] (see binaryNd). */
@@ -696,7 +735,7 @@ const KERNELS: Record<string, Body> = {
   RealDiv: binaryNd,
   SquaredDifference: binaryNd,
   PadV2: padNd,
-  Slice: sliceNd,
+  Slice: slice,
   Transpose: transposeNd,
 };
 
@@ -704,16 +743,21 @@ const KERNELS: Record<string, Body> = {
 const stock = new Map<string, KernelConfig | undefined>();
 
 /**
- * Registers netport's wasm kernels (see docs/WASM-KERNELS.md): the missing
- * Conv2DBackpropFilter, DepthwiseConv2dNativeBackprop{Input,Filter} and
- * UnsortedSegmentSum; exact MaxPoolGrad, MaxPool3DGrad, MaxPoolWithArgmax,
- * Conv3DBackpropInputV2 and OneHot; fast Conv3D, Conv3DBackpropFilterV2,
- * Conv2DBackpropInput and BatchMatMul/_FusedMatMul with transpose flags;
- * rank > 6 Add/Sub/Multiply/RealDiv/SquaredDifference/PadV2.
+ * Registers netport's kernels for the wasm backend (docs/WASM-KERNELS.md):
+ * - missing: Conv2DBackpropFilter, DepthwiseConv2dNativeBackpropInput and
+ *   -Filter, UnsortedSegmentSum (the gradient of gather);
+ * - exact instead of wrong: MaxPoolGrad, MaxPoolWithArgmax, MaxPool3D,
+ *   MaxPool3DGrad, Conv3DBackpropInputV2, OneHot (float dtypes), GatherV2
+ *   (batchDims), Identity (IS_TEST leak reports); 2-D conv and pool
+ *   kernels with numeric pads or dimRoundingMode; Add, Sub, Multiply,
+ *   RealDiv, SquaredDifference and PadV2 beyond rank 6;
+ * - fast instead of slow: BatchMatMul and _FusedMatMul with transpose
+ *   flags, Conv2DBackpropInput, Conv3D, Conv3DBackpropFilterV2, Transpose
+ *   and Slice beyond rank 4 or with short rows.
  *
  * Idempotent, and may run before or after `tf.setBackend('wasm')`: each
- * replacement carries the stock kernel's setupFunc, which the engine runs on
- * every setBackend.
+ * replacement carries the stock kernel's setupFunc, which the engine runs
+ * on every setBackend. Importing this module registers nothing.
  */
 export function registerWasmKernels(): void {
   if (stock.size > 0) return;

@@ -400,13 +400,16 @@ describe('survey: gradients on wasm match cpu', () => {
         tf.sum(tf.mul(tf.slice(y!, [0, 1, 0, 1, 0], [2, 2, 2, 1, 3]), 3)),
         tf.sum(tf.square(tf.tile(x!, [1, 2, 1, 3]))),
       ]), () => [T([2, 4, 3, 5], 75), T([2, 4, 3, 2, 3], 76)])));
-    it('rank 5 to 7 transposes and slices that need several steps', () =>
+    it('transposes of rank 5 to 7 and slices of every rank and dtype (netport runs both differently)', () =>
       matchesCpu(() => {
         const x = T([2, 3, 4, 2, 3, 2, 3], 77);
         return [
           tf.transpose(x, [6, 4, 2, 0, 5, 3, 1]), tf.transpose(x, [0, 2, 1, 4, 3, 6, 5]),
           tf.slice(x, [1, 0, 1, 0, 1, 1, 0], [1, 3, 2, 2, 1, 1, 2]), tf.slice(T([3, 4, 5, 2, 2], 78), [0, 1, 2, 0, 1], [3, 2, 2, 2, 1]),
           tf.slice(T([200, 3], 79), [0, 1], [200, 1]), tf.slice(T([40, 30, 3], 80), [1, 2, 0], [30, 20, 2]),
+          tf.slice(T([6, 50, 40], 81), [2, 7, 0], [3, -1, 40]), tf.slice(T([6, 50, 40], 82), [0, 9, 3], [6, 1, 30]),
+          tf.cast(tf.slice(tf.greater(T([4, 5, 30], 83), 0), [1, 1, 2], [2, 3, 20]), 'float32'),
+          tf.cast(tf.slice(tf.cast(tf.mul(T([4, 5, 6, 7, 2], 84), 100), 'int32'), [1, 0, 2, 3, 0], [2, 5, 3, 4, 1]), 'float32'),
         ];
       }));
     it('unsortedSegmentSum drops out-of-range ids', () =>
