@@ -112,6 +112,14 @@ const cases: Case[] = [
     const ids = tf.tensor1d(Int32Array.from({ length: 4096 }, (_, i) => (i * 7919) % 500), 'int32');
     return () => tf.unsortedSegmentSum(x, ids, 500);
   } },
+  { name: 'ResizeBilinearGrad halfPixelCenters [32,16,16,16] -> 32x32', setup: () => {
+    const [images, dy] = [T([32, 16, 16, 16]), T([32, 32, 32, 16])];
+    return () => kernel('ResizeBilinearGrad', { images, dy }, { alignCorners: false, halfPixelCenters: true });
+  } },
+  { name: 'ResizeNearestNeighborGrad [32,16,16,16] -> 32x32', setup: () => {
+    const [images, dy] = [T([32, 16, 16, 16]), T([32, 32, 32, 16])];
+    return () => kernel('ResizeNearestNeighborGrad', { images, dy }, { alignCorners: false, halfPixelCenters: false });
+  } },
   { name: 'BatchMatMul 128x784 @ 784x256', flops: mm, setup: () => {
     const [a, b] = [T([128, 784]), T([784, 256])];
     return () => tf.matMul(a, b);

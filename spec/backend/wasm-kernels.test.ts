@@ -417,6 +417,52 @@ describe('survey: gradients on wasm match cpu', () => {
   });
 });
 
+describe('survey: further ops that netport layers may use', () => {
+  const cases: Array<[string, Build]> = [
+    // Square images, no half-pixel centers: beyond that the cpu ResizeBilinearGrad is wrong (adjoint test below).
+    ['resizeBilinear (plain, alignCorners)', withGrads((x) => tf.add(
+      tf.sum(tf.square(tf.image.resizeBilinear(x as tf.Tensor4D, [9, 7]))), tf.sum(tf.square(tf.image.resizeBilinear(x as tf.Tensor4D, [3, 8], true))),
+    ), () => [T([2, 5, 5, 3], 90)])],
+    ['batchNorm', withGrads((x, m, v, o, g) => tf.batchNorm(x!, m!, tf.abs(v!), o!, g!, 1e-3), () => [T([2, 3, 4], 91), T([4], 92), T([4], 93, 0.5, 2), T([4], 94), T([4], 95)])],
+    ['reverse, mirrorPad', withGrads((x) => tf.add(tf.sum(tf.mul(tf.reverse(x!, [1, 2]), T([2, 5, 4, 3], 96))), tf.sum(tf.square(tf.mirrorPad(x!, [[0, 0], [1, 2], [2, 1], [0, 0]], 'reflect')))), () => [T([2, 5, 4, 3], 97)])],
+    ['spaceToBatchND and batchToSpaceND', withGrads((x) => tf.batchToSpaceND(tf.square(tf.spaceToBatchND(x!, [2, 2], [[0, 1], [1, 1]])), [2, 2], [[0, 1], [1, 1]]), () => [T([2, 5, 4, 3], 98)])],
+    ['prod, log, reciprocal, rsqrt, expm1, atan2, sign, floor, round, mod', withGrads((x, y) => tf.addN([
+      tf.sum(tf.prod(x!, 1)), tf.sum(tf.log(tf.abs(x!))), tf.sum(tf.reciprocal(x!)), tf.sum(tf.rsqrt(tf.abs(x!))), tf.sum(tf.expm1(x!)),
+      tf.sum(tf.atan2(x!, y!)), tf.sum(tf.mul(tf.sign(x!), x!)), tf.sum(tf.floor(x!)), tf.sum(tf.round(x!)), tf.sum(tf.mod(tf.abs(x!), 0.3)),
+    ]), () => [T([3, 4], 99, 0.2, 2), T([3, 4], 100)])],
+    ['localResponseNormalization', withGrads((x) => tf.localResponseNormalization(x as tf.Tensor4D, 2, 1, 0.5, 0.75), () => [T([2, 3, 3, 6], 101)])],
+  ];
+  it.each(cases)('%s', (_, build) => matchesCpu(build));
+  it.each([[[9, 3], false, false], [[3, 8], false, false], [[3, 3], true, false], [[7, 9], false, true], [[2, 3], false, true]] as Array<[[number, number], boolean, boolean]>)(
+    'resizeNearestNeighbor gradient, size %j alignCorners %s halfPixelCenters %s, against dy summed along the forward map (cpu is wrong)', async (out, align, half) => {
+      const shape = [2, 5, 4, 3];
+      const dy = rand(2 * out[0] * out[1] * 3, 86);
+      const build: Build = () => [tf.grad((x) => tf.image.resizeNearestNeighbor(x as tf.Tensor4D, out, align, half))(T(shape, 85), tf.tensor(dy, [2, ...out, 3]))];
+      // The forward is right on cpu: resize an image of pixel ids, then add dy up in JS.
+      const [map] = await on('cpu', () => [tf.image.resizeNearestNeighbor(tf.reshape(tf.range(0, 20), [1, 5, 4, 1]) as tf.Tensor4D, out, align, half)]);
+      const reference = new Array<number>(size(shape)).fill(0);
+      map!.forEach((src, p) => {
+        for (let b = 0; b < 2; b++) for (let ch = 0; ch < 3; ch++) reference[(b * 20 + src) * 3 + ch]! += dy[(b * map!.length + p) * 3 + ch]!;
+      });
+      if (half) await regression(build, [reference]);
+      else expect(relErr(await on('wasm', build), [reference])).toBeLessThan(TOL);
+    });
+  it.each([[false, false], [true, false], [false, true]])(
+    'resizeBilinear gradient on non-square images, alignCorners %s halfPixelCenters %s, is the adjoint of the resize: <f(x), dy> = <x, grad>', async (align, half) => {
+      // A linear map's gradient is its transpose; cpu cannot serve as reference (it swaps height and width).
+      const gap = async (): Promise<number> => {
+        const [lhs, rhs] = await on('wasm', () => {
+          const [x, dy] = [T([2, 5, 4, 3], 88), T([2, 9, 7, 3], 87)];
+          const f = (u: tf.Tensor): tf.Tensor => tf.image.resizeBilinear(u as tf.Tensor4D, [9, 7], align, half);
+          return [tf.sum(tf.mul(f(x), dy)), tf.sum(tf.mul(x, tf.grad(f)(x, dy)))];
+        });
+        return Math.abs(lhs![0]! - rhs![0]!) / Math.abs(lhs![0]!);
+      };
+      if (half) expect(await withStock(gap)).toBeGreaterThan(1e-2);
+      expect(await gap()).toBeLessThan(TOL);
+    });
+});
+
 describe('tfjs-core limitations, on every backend (the engine must work around them)', () => {
   const throwsOnCpu = async (build: Build): Promise<void> => {
     await expect(on('cpu', build)).rejects.toThrow();
