@@ -87,12 +87,12 @@ async function regression(build: Build, reference: Arrays | 'cpu' = 'cpu'): Prom
       return `throws: ${(e as Error).message}`;
     }
   });
-  expect(typeof stock === 'string' || stock > 1e-2).toBe(true);
+  expect(typeof stock === 'string' || !(stock < 1e-2)).toBe(true); // NaN counts as wrong
   expect(relErr(await on('wasm', build), ref)).toBeLessThan(TOL);
 }
 
-// Pool references in plain JS, NDHWC with depth 1 for 2-D: TensorFlow's
-// definition (padding skipped, first maximum wins).
+// Max-pool reference in plain JS (NDHWC), TensorFlow's definition: padding
+// skipped, the first maximum in window order wins.
 function maxPoolReference(x: Float32Array, shape: number[], filter: number[], strides: number[], pad: 'same' | 'valid', dy: Float32Array): Arrays {
   const [n, d, h, w, c] = shape as [number, number, number, number, number];
   const info = tf.backend_util.computePool3DInfo([n, d, h, w, c], filter as [number, number, number], strides as [number, number, number], 1, pad);
@@ -306,6 +306,15 @@ describe('survey: gradients on wasm match cpu', () => {
       matchesCpu(withGrads((x) => tf.maxPool(x as tf.Tensor4D, k, s, p), () => [data(42)])));
     it.each(settings)('avgPool filter %j strides %j pad %j', (k, s, p) =>
       matchesCpu(withGrads((x) => tf.avgPool(x as tf.Tensor4D, k, s, p), () => [data(43)])));
+    it('ties go to the first maximum, as in TensorFlow and MXNet (2-D: cpu; 3-D: JS reference)', async () => {
+      const ints = (shape: number[], seed: number): Float32Array => rand(size(shape), seed, -3, 3).map(Math.round);
+      await matchesCpu(withGrads((x) => tf.maxPool(x as tf.Tensor4D, 3, 2, 'same'), () => [tf.tensor(ints([2, 7, 8, 3], 40), [2, 7, 8, 3])]));
+      const shape = [2, 4, 5, 5, 2];
+      const x = ints(shape, 41);
+      const out = tf.backend_util.computePool3DInfo(shape as [number, number, number, number, number], 2, 1, 1, 'valid').outShape;
+      const build = withGrads((t) => tf.maxPool3d(t as tf.Tensor5D, 2, 1, 'valid'), () => [tf.tensor(x, shape)]);
+      expect(relErr(await on('wasm', build), maxPoolReference(x, shape, [2, 2, 2], [1, 1, 1], 'valid', rand(size(out), 99)))).toBeLessThan(TOL);
+    });
     it('MaxPoolGrad with ceil rounding (kernel called directly)', () =>
       matchesCpu(() => {
         const input = data(44);
