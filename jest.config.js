@@ -7,7 +7,7 @@ module.exports = {
   roots: ['<rootDir>/spec'],
   testMatch: ['**/*.test.ts'],
   transform: {
-    '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json', isolatedModules: true }],
+    '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }],
   },
   setupFiles: ['<rootDir>/spec/helpers/setup.ts'],
   testTimeout: 60000,

@@ -6,6 +6,7 @@
  */
 import { netError } from '../errors';
 import { tf } from './tf';
+import { registerWasmKernels } from './wasm-kernels';
 
 export const BACKENDS = ['cpu', 'wasm', 'tensorflow'] as const;
 export type BackendName = (typeof BACKENDS)[number];
@@ -32,13 +33,6 @@ export function defaultBackend(): BackendName {
   return nativePackage() ? 'tensorflow' : 'wasm';
 }
 
-const hooks = new Map<BackendName, () => void>();
-
-/** Registers work to do once, the first time a backend is selected (e.g. kernel fixes). */
-export function onFirstUse(name: BackendName, hook: () => void): void {
-  hooks.set(name, hook);
-}
-
 const ready = new Set<BackendName>();
 
 /**
@@ -56,7 +50,9 @@ export async function selectBackend(name: BackendName = defaultBackend()): Promi
   await tf.ready();
   if (!ready.has(name)) {
     if (name === 'cpu') quietCpuBanner();
-    hooks.get(name)?.();
+    // Stock wasm lacks some gradient kernels and computes others wrongly: netport's
+    // replacements go in when netport selects wasm, not when a module is imported.
+    if (name === 'wasm') registerWasmKernels();
     ready.add(name);
   }
   return name;
