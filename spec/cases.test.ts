@@ -1,10 +1,38 @@
+import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { checkCases } from '../lib/cases';
+import { checkCases, loadCases } from '../lib/cases';
 import { main } from '../lib/cli/main';
+import { LAYERS } from '../lib/layers/registry';
+import type { Json } from '../lib/wolfram/json';
+import { translateNet } from '../lib/wolfram/translate';
+import { generate } from '../scripts/reference/generate';
 import { expectNoLeak, TEST_BACKENDS, useBackend } from './helpers/backends';
 
 const FIXTURES = path.join(__dirname, '..', 'fixtures', 'cases');
 const WOLFRAM = path.join(__dirname, '..', 'fixtures', 'wolfram');
+/** Wolfram-syntax cases of every layer family, with float64 reference values (scripts/reference). */
+const WOLFRAM_LAYERS = path.join(__dirname, '..', 'fixtures', 'wolfram-layers');
+
+describe('fixtures/wolfram-layers', () => {
+  test('covers every layer of the registry', async () => {
+    const types = new Set<string>();
+    const visit = (net: Json): void => {
+      if (typeof net !== 'object' || net === null || Array.isArray(net)) return;
+      if (typeof net.type === 'string') types.add(net.type);
+      const layers = net.Layers;
+      if (Array.isArray(layers)) layers.forEach(visit);
+      else if (layers && typeof layers === 'object') Object.values(layers).forEach(visit);
+    };
+    for (const c of await loadCases([WOLFRAM_LAYERS])) visit(translateNet((c.raw as { net: string }).net));
+    expect(LAYERS.map((l) => l.type).filter((t) => !types.has(t))).toEqual([]);
+  });
+
+  test('is what scripts/reference/generate.ts writes (regenerate: fixtures/wolfram-layers/README.md)', () => {
+    const files = generate();
+    expect([...files.keys()].sort()).toEqual(fs.readdirSync(WOLFRAM_LAYERS).filter((f) => f.endsWith('.json')).sort());
+    for (const [file, text] of files) expect(fs.readFileSync(path.join(WOLFRAM_LAYERS, file), 'utf8')).toBe(text);
+  });
+});
 
 describe.each(TEST_BACKENDS)('shared case files on %s', (backend) => {
   beforeAll(() => useBackend(backend));
@@ -19,6 +47,12 @@ describe.each(TEST_BACKENDS)('shared case files on %s', (backend) => {
     const reports = await expectNoLeak(() => checkCases([WOLFRAM], { backend }));
     expect(reports.filter((r) => r.status === 'failed')).toEqual([]);
     expect(reports).toHaveLength(16);
+  });
+
+  test(`every case of fixtures/wolfram-layers (float64 references, every layer family) passes on ${backend}`, async () => {
+    const reports = await expectNoLeak(() => checkCases([WOLFRAM_LAYERS], { backend }));
+    expect(reports.filter((r) => r.status === 'failed')).toEqual([]);
+    expect(reports.length).toBeGreaterThanOrEqual(393);
   });
 
   test(`netport check fixtures/cases --backend ${backend} prints "16 passed, 0 failed"`, async () => {

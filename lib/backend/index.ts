@@ -6,7 +6,7 @@
  */
 import { netError } from '../errors';
 import { tf } from './tf';
-import { registerWasmKernels } from './wasm-kernels';
+import { registerCpuKernels, registerWasmKernels } from './wasm-kernels';
 
 export const BACKENDS = ['cpu', 'wasm', 'tensorflow'] as const;
 export type BackendName = (typeof BACKENDS)[number];
@@ -49,7 +49,11 @@ export async function selectBackend(name: BackendName = defaultBackend()): Promi
   }
   await tf.ready();
   if (!ready.has(name)) {
-    if (name === 'cpu') quietCpuBanner();
+    if (name === 'cpu') {
+      quietCpuBanner();
+      // The cpu backend's MaxPool3DGrad is wrong for windows whose height and width differ.
+      registerCpuKernels();
+    }
     // Stock wasm lacks some gradient kernels and computes others wrongly: netport's
     // replacements go in when netport selects wasm, not when a module is imported.
     if (name === 'wasm') registerWasmKernels();

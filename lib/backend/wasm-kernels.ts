@@ -822,6 +822,41 @@ export function registerWasmKernels(): void {
 }
 
 /**
+ * The one kernel netport replaces on the cpu backend: its MaxPool3DGrad sends
+ * the gradient to the wrong element (or drops it) when the window's height
+ * and width differ ("cpu backend bugs" above), so 3-D max pooling had wrong
+ * input gradients on cpu. The exact wasm replacement is plain tf ops and
+ * serves cpu as well. Registered when netport selects cpu; idempotent.
+ */
+const CPU_KERNELS: Record<string, Body> = { MaxPool3DGrad: maxPoolGrad3d };
+const cpuStock = new Map<string, KernelConfig | undefined>();
+
+export function registerCpuKernels(): void {
+  if (cpuStock.size > 0) return;
+  for (const [kernelName, body] of Object.entries(CPU_KERNELS)) {
+    const original = tf.getKernel(kernelName, 'cpu');
+    cpuStock.set(kernelName, original);
+    if (original) tf.unregisterKernel(kernelName, 'cpu');
+    tf.registerKernel({
+      kernelName,
+      backendName: 'cpu',
+      kernelFunc: ({ inputs, attrs, backend }) => body(inputs as Inputs, attrs ?? {}, original?.kernelFunc, backend),
+      setupFunc: original?.setupFunc,
+      disposeFunc: original?.disposeFunc,
+    });
+  }
+}
+
+/** Puts the stock cpu kernels back. For tests. */
+export function unregisterCpuKernels(): void {
+  for (const [kernelName, original] of cpuStock) {
+    tf.unregisterKernel(kernelName, 'cpu');
+    if (original) tf.registerKernel(original);
+  }
+  cpuStock.clear();
+}
+
+/**
  * Puts the stock wasm kernels back (and removes the added ones). For tests
  * and the timing script, which compare against the stock kernels.
  */
