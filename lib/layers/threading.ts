@@ -41,6 +41,8 @@ const FOLDING = new Set(['Plus', 'Times', 'Min', 'Max']);
  * ThreadingLayer: a function applied elementwise across its inputs Input1, Input2, ...:
  * Plus, Subtract, Times, Divide, Power, Min, Max, or a pure function in Wolfram syntax
  * ("#1 + 2 #2 &") whose slots are the inputs, compiled once when the net is loaded.
+ * Named slots ("#x - 2 #y &") are the inputs in order of first appearance: #x is Input1
+ * (Wolfram names such ports "x" and "y"; lib/wolfram translates, see slotPorts).
  */
 export const ThreadingLayer = defineLayer({
   type: 'ThreadingLayer',

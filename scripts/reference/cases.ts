@@ -149,6 +149,11 @@ add('cross-entropy', 'ce-softmax-index-saturated', () => ({
   integer: ['Target'],
   ograd: { Loss: 2 },
 }));
+add('cross-entropy', 'ce-softmax-index-fused-rank2', (r) => ({
+  net: graph([layer('SoftmaxLayer'), layer('CrossEntropyLossLayer', { TargetForm: 'Index' })], [[1, 2]], { Input: [2, 3] }),
+  data: { Input: r.reals([2, 3], -3, 3), Target: [3, 1] },
+  integer: ['Target'],
+}));
 add('cross-entropy', 'ce-softmax-probabilities-fused', (r) => ({
   net: graph([layer('SoftmaxLayer'), layer('CrossEntropyLossLayer', { TargetForm: 'Probabilities' })], [[1, 2]], { Input: [2, 3] }),
   data: { Input: r.reals([2, 3], -3, 3), Target: r.reals([2, 3], 0, 1) },
