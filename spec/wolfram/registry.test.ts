@@ -13,6 +13,7 @@ import { describePureFunction } from '../../lib/wolfram/function';
 import type { Json, NetJson } from '../../lib/wolfram/json';
 import { printNet } from '../../lib/wolfram/print-net';
 import { translateNet } from '../../lib/wolfram/translate';
+import { expectNoLeak, useBackend } from '../helpers/backends';
 
 const examples = LAYERS.flatMap((def) =>
   def.examples.map((ex) => ({ title: `${def.type} ${ex.title}`, layer: { type: def.type, ...ex.layer } as NetJson })),
@@ -52,12 +53,14 @@ function normalize(json: NetJson): NetJson {
   return out;
 }
 
+beforeAll(() => useBackend('cpu'));
+
 test('the sweep covers every layer of the registry', () => {
   expect(new Set(examples.map((e) => e.layer.type)).size).toBe(LAYERS.length);
 });
 
 test.each(examples.map((e) => [e.title, e.layer] as const))('%s: JSON -> Wolfram -> JSON', async (_title, layer) => {
-  const json = await withArrays(layer);
+  const json = await expectNoLeak(() => withArrays(layer));
   const text = printNet(json);
   const back = translateNet(text);
   expect(back).toEqual(normalize(json));
