@@ -6,7 +6,7 @@
  */
 import { netError } from '../errors';
 import { tf } from './tf';
-import { registerWasmKernels } from './wasm-kernels';
+import { registerCpuKernels, registerWasmKernels } from './kernels';
 
 export const BACKENDS = ['cpu', 'wasm', 'tensorflow'] as const;
 export type BackendName = (typeof BACKENDS)[number];
@@ -49,7 +49,10 @@ export async function selectBackend(name: BackendName = defaultBackend()): Promi
   }
   await tf.ready();
   if (!ready.has(name)) {
-    if (name === 'cpu') quietCpuBanner();
+    if (name === 'cpu') {
+      quietCpuBanner();
+      registerCpuKernels();
+    }
     // Stock wasm lacks some gradient kernels and computes others wrongly: netport's
     // replacements go in when netport selects wasm, not when a module is imported.
     if (name === 'wasm') registerWasmKernels();

@@ -4,7 +4,7 @@
  * without netport's kernels. docs/WASM-KERNELS.md summarises the results.
  */
 import { tf } from '../../lib/backend/tf';
-import { registerWasmKernels, unregisterWasmKernels } from '../../lib/backend/wasm-kernels';
+import { registerWasmKernels, unregisterWasmKernels } from '../../lib/backend/kernels';
 
 type Arrays = number[][];
 /** Builds tensors inside tf.tidy on the current backend; everything returned is compared. */
