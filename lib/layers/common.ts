@@ -6,7 +6,13 @@ import type { Tensor } from '@tensorflow/tfjs-core';
 import { z } from 'zod';
 import { tf } from '../backend/tf';
 import { formatDims, PositiveInt, type PortType } from '../shapes';
-import type { InferContext } from './define';
+import type { ArrayDecl, InferContext } from './define';
+
+/** The arrays of LinearLayer and ConvolutionLayer: Weights, then Biases (which may be None). */
+export const WEIGHTS_AND_BIASES: readonly ArrayDecl[] = [
+  { name: 'Weights', init: 'weights' },
+  { name: 'Biases', nullable: true, init: 'zeros' },
+];
 
 export const positiveInt = (what = 'a positive integer') => PositiveInt.describe(what);
 

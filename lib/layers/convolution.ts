@@ -2,7 +2,7 @@ import type { Tensor } from '@tensorflow/tfjs-core';
 import { z } from 'zod';
 import { tf } from '../backend/tf';
 import { formatDims } from '../shapes';
-import { intOrList, paddingPairs, paddingSchema, perDimension, range, realInput } from './common';
+import { intOrList, paddingPairs, paddingSchema, perDimension, range, realInput, WEIGHTS_AND_BIASES } from './common';
 import { defineLayer } from './define';
 
 /** Everything the forward pass needs, resolved per spatial dimension at inference. */
@@ -41,10 +41,7 @@ export const ConvolutionLayer = defineLayer({
     Dilation: intOrList(perDim).default(1),
     ChannelGroups: z.number().int().positive().default(1).describe('a positive integer'),
   },
-  arrays: [
-    { name: 'Weights', init: 'weights' },
-    { name: 'Biases', nullable: true, init: 'zeros' },
-  ],
+  arrays: WEIGHTS_AND_BIASES,
   inputs: ['Input'],
   infer(ctx) {
     const { params, arrays } = ctx;

@@ -1,6 +1,6 @@
 import { tf } from '../backend/tf';
 import { volume } from '../shapes';
-import { realInput } from './common';
+import { realInput, WEIGHTS_AND_BIASES } from './common';
 import { defineLayer } from './define';
 import { z } from 'zod';
 
@@ -17,10 +17,7 @@ export const LinearLayer = defineLayer({
       .optional()
       .describe('a positive integer or a list of positive integers'),
   },
-  arrays: [
-    { name: 'Weights', init: 'weights' },
-    { name: 'Biases', nullable: true, init: 'zeros' },
-  ],
+  arrays: WEIGHTS_AND_BIASES,
   inputs: ['Input'],
   infer(ctx) {
     const { params, arrays } = ctx;
