@@ -618,8 +618,9 @@ function mergeBroadcastAxes(a: number[], b: number[], out: number[]): [number[],
  */
 const binaryNd: Body = (inputs, attrs, stock, backend) => {
   const { a, b } = inputs as { a: Tensor; b: Tensor };
+  // The output has the larger rank of the two: the common case costs one comparison.
+  if (a.shape.length <= XNN_MAX_DIMS && b.shape.length <= XNN_MAX_DIMS) return stock!({ inputs, attrs, backend });
   const out = tf.broadcast_util.assertAndGetBroadcastShape(a.shape, b.shape);
-  if (out.length <= XNN_MAX_DIMS) return stock!({ inputs, attrs, backend });
   let [sa, sb] = mergeBroadcastAxes(a.shape, b.shape, out);
   const made: Tensor[] = [];
   const keep = <X extends Tensor>(t: X): X => (made.push(t), t);
