@@ -43,9 +43,7 @@ export const CrossEntropyLossLayer = defineLayer({
       const terms = tf.add(tf.mul(t, shiftedLog(x)), tf.mul(oneMinus(t), shiftedLog(oneMinus(x))));
       return { Loss: tf.neg(meanPerExample(terms)) };
     }
-    // x - logSumExp(x) rather than tf.logSoftmax: the latter is a customGrad op that
-    // TensorFlow.js's own leak check rejects on wasm.
-    const logp = fused.has('Input') ? tf.sub(x, tf.logSumExp(x, -1, true)) : clampedLog(x);
+    const logp = fused.has('Input') ? tf.logSoftmax(x) : clampedLog(x);
     const classes = shapes.inputs.Input!.dims.at(-1)!;
     // One-hot instead of gather: gather's gradient (UnsortedSegmentSum) is missing on
     // some backends, and the multiply costs nothing next to the log.
