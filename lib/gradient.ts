@@ -88,9 +88,10 @@ export function compute(
     throw e;
   }
   try {
+    const backend = tf.getBackend();
     return {
-      outputs: results.slice(0, wanted.length).map((t) => readTensor(t)),
-      gradients: results.slice(wanted.length).map((t) => readTensor(t)),
+      outputs: results.slice(0, wanted.length).map((t) => readTensor(t, backend)),
+      gradients: results.slice(wanted.length).map((t) => readTensor(t, backend)),
     };
   } finally {
     for (const t of results) t.dispose();

@@ -36,9 +36,9 @@ function randomArray(n: number, seed: number, scale = 1): Float32Array {
   return out;
 }
 
-/** Reads tensors out (as netport does) and frees them. */
+/** Reads tensors out and frees them. */
 function readAll(ts: Tensor[]): NumArray[] {
-  const out = ts.map((t) => ({ dims: t.shape, data: (t.dataSync() as Float32Array).slice() }));
+  const out = ts.map((t) => ({ dims: t.shape, data: t.dataSync() as Float32Array }));
   for (const t of ts) t.dispose();
   return out;
 }
