@@ -110,7 +110,8 @@ function readArray(value: unknown, what: string, code: 'invalid_data' | 'invalid
       const x = value.data[i]!;
       if (!Number.isFinite(x)) throw netError(code, `${prefix}: ${what} contains ${x} at position ${formatPosition(i, value.dims)}, not a finite number`);
     }
-    return { dims: [...value.dims], data: Float32Array.from(value.data) };
+    // A Float32Array goes to the backend as it is (which copies it into its own memory).
+    return { dims: [...value.dims], data: value.data instanceof Float32Array ? value.data : Float32Array.from(value.data) };
   }
   try {
     return fromNested(value, 'float32');

@@ -63,7 +63,7 @@ export function compute(
       const xs = targets.map((t) => (t.kind === 'input' ? store.get(t.value.id) : rt.arrayTensors.get(t.slot)!));
       if (!differentiate) {
         forward(rt, nodes, store, data.batch);
-        return [...wanted.map((v) => store.get(v.id)), ...xs.map((x) => tf.zerosLike(x))];
+        return [...wanted.map((v) => store.get(v.id)), ...targets.map((t, i) => wolframLayout(t, tf.zerosLike(xs[i]!)))];
       }
       const unique = [...new Set(xs)];
       const dy = seed(objective, ograd, data.batch);
@@ -80,7 +80,7 @@ export function compute(
       );
       // A target the objective does not depend on has no tape path: its gradient is 0.
       const byTensor = new Map(unique.map((x, i) => [x, grads[i] ?? tf.zerosLike(x)]));
-      return [...kept, ...xs.map((x) => byTensor.get(x)!)];
+      return [...kept, ...targets.map((t, i) => wolframLayout(t, byTensor.get(xs[i]!)!))];
     });
   } catch (e) {
     for (const t of kept) t.dispose();
@@ -88,9 +88,10 @@ export function compute(
     throw e;
   }
   try {
+    const backend = tf.getBackend();
     return {
-      outputs: results.slice(0, wanted.length).map((t) => readTensor(t)),
-      gradients: results.slice(wanted.length).map((t) => readTensor(t)),
+      outputs: results.slice(0, wanted.length).map((t) => readTensor(t, backend)),
+      gradients: results.slice(wanted.length).map((t) => readTensor(t, backend)),
     };
   } finally {
     for (const t of results) t.dispose();
@@ -108,6 +109,12 @@ function releaseTape(): void {
   if (state.gradientDepth !== 0 || !state.activeTape) return;
   for (const node of state.activeTape) for (const t of node.saved ?? []) t.dispose();
   state.activeTape = null;
+}
+
+/** A gradient in Wolfram's layout: an array kept in its layer's layout is permuted back. */
+function wolframLayout(target: Resolved, g: Tensor): Tensor {
+  const perm = target.kind === 'array' ? target.slot.decl.layout?.(target.slot.dims.length) : undefined;
+  return perm ? tf.transpose(g, perm.map((_, i) => perm.indexOf(i))) : g;
 }
 
 /** The output gradient fed to the tape, or undefined for TensorFlow.js's default of ones. */

@@ -11,7 +11,7 @@ import { formatKey, netError, where, type LayerPath } from './errors';
 import { compute, type Runtime } from './gradient';
 import { initialize } from './init';
 import { parseNet } from './net';
-import { parseSpec, resolvePath, resolveSpec, type GradientSpec, type SpecTarget } from './paths';
+import { parseSpec, resolvePath, resolveSpec, type GradientSpec, type ResolvedSpec, type SpecTarget } from './paths';
 import { formatDims, sameDims, volume } from './shapes';
 import { fromNested, ShapeProblem, toNested, type Nested, type NumArray } from './tensors';
 
@@ -133,7 +133,7 @@ export class Net {
       // Swap this one tensor; the others stay.
       activate(this.backend);
       this.tensors.get(slot)?.dispose();
-      const t = tf.tensor(array.data, [...slot.dims], 'float32');
+      const t = arrayTensor(slot, array);
       this.tensors.set(slot, t);
       (this.runtime.nodeArrays.get(slot.node) as Record<string, Tensor | null>)[slot.decl.name] = t;
     }
@@ -154,7 +154,7 @@ export class Net {
   evaluate<F extends 'nested' | 'typed' = 'nested'>(data: unknown, options: EvaluateOptions<F> = {}): Result<ResultValue<F>> {
     this.check();
     const plan = this.plan;
-    const specs = (options.gradients ?? []).flatMap((g, request) => resolveSpec(plan, toTarget(g)).map((s) => ({ ...s, request })));
+    const specs = this.resolve(options.gradients ?? []);
     const prepared = prepareData(plan, data);
     const ograd = options.ograd === undefined ? undefined : prepareOgrad(plan, options.ograd, prepared);
     const outputs =
@@ -178,6 +178,21 @@ export class Net {
     };
   }
 
+  private readonly resolved = new Map<string, Array<ResolvedSpec & { request: number }>>();
+
+  /** Gradient requests resolved against the net, cached: services repeat the same request. */
+  private resolve(gradients: readonly GradientRequest[]): Array<ResolvedSpec & { request: number }> {
+    if (gradients.length === 0) return [];
+    const key = JSON.stringify(gradients);
+    let specs = this.resolved.get(key);
+    if (!specs) {
+      specs = gradients.flatMap((g, request) => resolveSpec(this.plan, toTarget(g)).map((s) => ({ ...s, request })));
+      if (this.resolved.size > 64) this.resolved.clear();
+      this.resolved.set(key, specs);
+    }
+    return specs;
+  }
+
   /** Releases the net's tensors. The net cannot be evaluated afterwards. */
   dispose(): void {
     this.release();
@@ -199,7 +214,7 @@ export class Net {
     const missing = this.plan.arrays.find((s) => !s.value);
     if (missing) throw notInitialized(missing);
     for (const slot of this.plan.arrays) {
-      this.tensors.set(slot, tf.tensor(slot.value!.data, [...slot.dims], 'float32'));
+      this.tensors.set(slot, arrayTensor(slot, slot.value!));
     }
     const nodeArrays = new Map<PlanNode, Record<string, Tensor | null>>();
     for (const node of this.plan.nodes) {
@@ -211,6 +226,15 @@ export class Net {
     this.runtime = { plan: this.plan, arrayTensors: this.tensors, nodeArrays };
     return this.runtime;
   }
+}
+
+/** An array's tensor, in the layout its layer's forward pass takes (ArrayDecl.layout). */
+function arrayTensor(slot: ArraySlot, value: NumArray): Tensor {
+  const perm = slot.decl.layout?.(slot.dims.length);
+  return tf.tidy(() => {
+    const t = tf.tensor(value.data, [...slot.dims], 'float32');
+    return perm ? tf.transpose(t, perm) : t;
+  });
 }
 
 function isNumArray(v: unknown): v is NumArray {

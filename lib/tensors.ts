@@ -107,12 +107,13 @@ export function toNested(a: NumArray): Nested {
 }
 
 /**
- * Copies a tensor's values out synchronously. The copy matters: the cpu backend hands
- * out its own buffer, which must not outlive the tensor in the caller's hands.
+ * A tensor's values, read synchronously, in an array the caller owns. wasm and
+ * tfjs-node read into a fresh array; the cpu backend hands out its own buffer (which a
+ * tensor sharing its data, such as a net's array, may still use), so that one is copied.
  */
-export function readTensor(t: Tensor, dims: readonly number[] = t.shape): NumArray {
+export function readTensor(t: Tensor, backend: string, dims: readonly number[] = t.shape): NumArray {
   const data = t.dataSync() as Float32Array | Int32Array;
-  return { dims: [...dims], data: data.slice() };
+  return { dims: [...dims], data: backend === 'cpu' ? data.slice() : data };
 }
 
 function describeValue(v: unknown): string {

@@ -36,9 +36,9 @@ function randomArray(n: number, seed: number, scale = 1): Float32Array {
   return out;
 }
 
-/** Reads tensors out (as netport does) and frees them. */
+/** Reads tensors out and frees them. */
 function readAll(ts: Tensor[]): NumArray[] {
-  const out = ts.map((t) => ({ dims: t.shape, data: (t.dataSync() as Float32Array).slice() }));
+  const out = ts.map((t) => ({ dims: t.shape, data: t.dataSync() as Float32Array }));
   for (const t of ts) t.dispose();
   return out;
 }
@@ -186,7 +186,7 @@ async function small(backend: BackendName): Promise<Pair> {
   };
 }
 
-const PAIRS = { mlp, cnn, small } as const;
+export const PAIRS = { mlp, cnn, small } as const;
 
 /** The raw matMul throughput of the mlp's shapes (forward only), for comparison. */
 function matMulGflops(): number {
@@ -287,7 +287,9 @@ function round(x: number, digits = 2): number {
   return Number(x.toFixed(digits));
 }
 
-main(process.argv.slice(2)).catch((e) => {
-  process.stderr.write(`${(e as Error).stack ?? e}\n`);
-  process.exitCode = 1;
-});
+if (require.main === module) {
+  main(process.argv.slice(2)).catch((e) => {
+    process.stderr.write(`${(e as Error).stack ?? e}\n`);
+    process.exitCode = 1;
+  });
+}

@@ -6,7 +6,7 @@
  */
 import * as os from 'node:os';
 import { tf } from '../lib/backend/tf';
-import { registerWasmKernels, unregisterWasmKernels } from '../lib/backend/wasm-kernels';
+import { registerWasmKernels, unregisterWasmKernels } from '../lib/backend/kernels';
 
 type Run = () => tf.Tensor | tf.Tensor[];
 interface Case {

@@ -6,7 +6,7 @@
  */
 import { netError } from '../errors';
 import { tf } from './tf';
-import { registerCpuKernels, registerWasmKernels } from './wasm-kernels';
+import { registerCpuKernels, registerWasmKernels } from './kernels';
 
 export const BACKENDS = ['cpu', 'wasm', 'tensorflow'] as const;
 export type BackendName = (typeof BACKENDS)[number];
@@ -51,7 +51,6 @@ export async function selectBackend(name: BackendName = defaultBackend()): Promi
   if (!ready.has(name)) {
     if (name === 'cpu') {
       quietCpuBanner();
-      // The cpu backend's MaxPool3DGrad is wrong for windows whose height and width differ.
       registerCpuKernels();
     }
     // Stock wasm lacks some gradient kernels and computes others wrongly: netport's

@@ -6,7 +6,17 @@ import type { Tensor } from '@tensorflow/tfjs-core';
 import { z } from 'zod';
 import { tf } from '../backend/tf';
 import { formatDims, PositiveInt, type PortType } from '../shapes';
-import type { InferContext } from './define';
+import type { ArrayDecl, InferContext } from './define';
+
+/**
+ * The arrays of LinearLayer and ConvolutionLayer: Weights, then Biases (which may be
+ * None). Weights {out, in, k1, ..., kr} reach the forward pass as TensorFlow.js's
+ * [k1, ..., kr, in, out] (for LinearLayer, [in, out]).
+ */
+export const WEIGHTS_AND_BIASES: readonly ArrayDecl[] = [
+  { name: 'Weights', init: 'weights', layout: (rank) => [...range(2, rank), 1, 0] },
+  { name: 'Biases', nullable: true, init: 'zeros' },
+];
 
 export const positiveInt = (what = 'a positive integer') => PositiveInt.describe(what);
 

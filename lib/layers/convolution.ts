@@ -2,7 +2,7 @@ import type { Tensor } from '@tensorflow/tfjs-core';
 import { z } from 'zod';
 import { tf } from '../backend/tf';
 import { formatDims } from '../shapes';
-import { intOrList, paddingPairs, paddingSchema, perDimension, range, realInput } from './common';
+import { intOrList, paddingPairs, paddingSchema, perDimension, range, realInput, WEIGHTS_AND_BIASES } from './common';
 import { defineLayer } from './define';
 
 /** Everything the forward pass needs, resolved per spatial dimension at inference. */
@@ -23,8 +23,8 @@ const perDim = 'a positive integer or a list of them, one per spatial dimension'
  * cross-correlation (the kernel is not flipped), as in Wolfram and TensorFlow.js.
  * Where they disagree:
  * - Wolfram's `Weights` are {out, in/groups, k1, ...}; TensorFlow.js's filters are
- *   [k1, ..., in/groups, out]. The transpose happens inside the forward pass, so the
- *   gradient comes back in Wolfram's orientation.
+ *   [k1, ..., in/groups, out], the layout the net keeps them in (WEIGHTS_AND_BIASES);
+ *   their gradient goes back to Wolfram's orientation.
  * - Wolfram pads each side by its own amount ({{lo, hi}, ...}); netport pads explicitly
  *   and convolves 'valid' (TensorFlow.js's 'same' puts the odd cell on the other side).
  * - TensorFlow.js has no gradient for dilated convolutions, nor stride and dilation
@@ -41,10 +41,7 @@ export const ConvolutionLayer = defineLayer({
     Dilation: intOrList(perDim).default(1),
     ChannelGroups: z.number().int().positive().default(1).describe('a positive integer'),
   },
-  arrays: [
-    { name: 'Weights', init: 'weights' },
-    { name: 'Biases', nullable: true, init: 'zeros' },
-  ],
+  arrays: WEIGHTS_AND_BIASES,
   inputs: ['Input'],
   infer(ctx) {
     const { params, arrays } = ctx;
@@ -126,8 +123,8 @@ export const ConvolutionLayer = defineLayer({
 });
 
 /**
- * The convolution of a padded channel-last `x` ([N, s1, ..., C]) with Wolfram-shaped
- * weights ({out, in/groups, k1, ...}), 'valid', from ops whose gradients TensorFlow.js
+ * The convolution of a padded channel-last `x` ([N, s1, ..., C]) with a filter in
+ * TensorFlow.js's layout ([k1, ..., in/groups, out]), 'valid', from ops whose gradients TensorFlow.js
  * has. TensorFlow.js has no gradient for dilated convolutions (and refuses stride and
  * dilation together even forward), so each dilated dimension is rewritten exactly:
  * - stride a multiple of d: only every d-th input cell is ever read; keep those and
@@ -161,29 +158,25 @@ function undilated(x: Tensor, w: Tensor, stride: readonly number[], groups: numb
   const rank = stride.length;
   if (rank === 1) {
     // 1-D convolution is 2-D convolution over a width of 1.
-    const y = undilated(tf.expandDims(x, 2), tf.expandDims(w, 3), [stride[0]!, 1], groups);
+    const y = undilated(tf.expandDims(x, 2), tf.expandDims(w, 1), [stride[0]!, 1], groups);
     return tf.squeeze(y, [2]);
   }
   const channels = x.shape[x.rank - 1]!;
   if (groups === 1) {
-    // {out, in, k1, ..., kr} -> [k1, ..., kr, in, out]
-    const filter = tf.transpose(w, [...range(2, rank + 2), 1, 0]);
     return rank === 2
-      ? tf.conv2d(x as any, filter as any, stride as [number, number], 'valid')
-      : tf.conv3d(x as any, filter as any, stride as [number, number, number], 'valid');
+      ? tf.conv2d(x as any, w as any, stride as [number, number], 'valid')
+      : tf.conv3d(x as any, w as any, stride as [number, number, number], 'valid');
   }
   if (groups === channels && rank === 2) {
     // One input channel per group: a depthwise convolution. TensorFlow.js numbers its
     // outputs channel * multiplier + m, as Wolfram numbers the outputs of each group.
-    const out = w.shape[0]!;
-    const [kh, kw] = [w.shape[2]!, w.shape[3]!];
-    const filter = tf.transpose(tf.reshape(w, [channels, out / channels, kh, kw]), [2, 3, 0, 1]);
-    return tf.depthwiseConv2d(x as any, filter as any, stride as [number, number], 'valid');
+    const [kh, kw, , out] = w.shape as [number, number, number, number];
+    return tf.depthwiseConv2d(x as any, tf.reshape(w, [kh, kw, channels, out / channels]) as any, stride as [number, number], 'valid');
   }
   // Other groups: one convolution per group. (Measured on wasm: one convolution with
   // block-diagonal weights is 1.3 to 1.5 times slower from 32 channels on.)
   const xs = tf.split(x, groups, x.rank - 1);
-  const ws = tf.split(w, groups, 0);
+  const ws = tf.split(w, groups, w.rank - 1);
   return tf.concat(xs.map((xi, i) => undilated(xi, ws[i]!, stride, 1)), x.rank - 1);
 }
 
@@ -215,12 +208,12 @@ function subGrids(x: Tensor, d: readonly number[], out: readonly number[], conv:
   return q.every((qi, i) => qi * d[i]! === out[i]) ? unfolded : tf.slice(unfolded, unfolded.shape.map(() => 0), [n, ...out, k]);
 }
 
-/** {out, in, k1, ...} -> {out, in, d1 (k1 - 1) + 1, ...}: zeros between the taps. */
+/** [k1, ..., in, out] -> [d1 (k1 - 1) + 1, ..., in, out]: zeros between the taps. */
 function dilateKernel(w: Tensor, d: readonly number[]): Tensor {
   let k = w;
   d.forEach((di, i) => {
     if (di === 1) return;
-    const axis = i + 2;
+    const axis = i;
     const shape = k.shape;
     const size = shape[axis]!;
     // [.., k, ..] -> [.., k, 1, ..] -> pad to [.., k, d, ..] -> [.., k d, ..] -> its first d (k - 1) + 1

@@ -43,13 +43,11 @@ export const CrossEntropyLossLayer = defineLayer({
       const terms = tf.add(tf.mul(t, shiftedLog(x)), tf.mul(oneMinus(t), shiftedLog(oneMinus(x))));
       return { Loss: tf.neg(meanPerExample(terms)) };
     }
-    // x - logSumExp(x) rather than tf.logSoftmax: the latter is a customGrad op that
-    // TensorFlow.js's own leak check rejects on wasm.
-    const logp = fused.has('Input') ? tf.sub(x, tf.logSumExp(x, -1, true)) : clampedLog(x);
+    const logp = fused.has('Input') ? tf.logSoftmax(x) : clampedLog(x);
     const classes = shapes.inputs.Input!.dims.at(-1)!;
     // One-hot instead of gather: gather's gradient (UnsortedSegmentSum) is missing on
     // some backends, and the multiply costs nothing next to the log.
-    const weights = params.TargetForm === 'Index' ? tf.oneHot(tf.sub(t, tf.scalar(1, 'int32')), classes) : t;
+    const weights = params.TargetForm === 'Index' ? tf.oneHot(tf.sub(t, tf.scalar(1, 'int32')), classes, 1, 0, 'float32') : t;
     const perPosition = tf.sum(tf.mul(weights, logp), -1);
     return { Loss: tf.neg(meanPerExample(perPosition)) };
   },

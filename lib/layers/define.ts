@@ -21,6 +21,14 @@ export interface ArrayDecl {
   /** Auxiliary (not learned): no gradient, skipped by `All`. */
   readonly aux?: boolean;
   readonly init: InitKind;
+  /**
+   * The layout the forward pass gets the array in, as a permutation of Wolfram's
+   * dimensions (TensorFlow.js's dense weights are [in, out], its filters
+   * [k1, ..., in, out]). The net keeps the array in that layout between evaluations (so
+   * the backend can cache what it derives from it, such as XNNPACK's packed weights)
+   * and permutes its gradient back to Wolfram's layout.
+   */
+  readonly layout?: (rank: number) => number[];
 }
 
 /** Inferred port types and array dimensions of one layer (per example). */

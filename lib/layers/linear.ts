@@ -1,12 +1,12 @@
 import { tf } from '../backend/tf';
 import { volume } from '../shapes';
-import { realInput } from './common';
+import { realInput, WEIGHTS_AND_BIASES } from './common';
 import { defineLayer } from './define';
 import { z } from 'zod';
 
 /**
  * LinearLayer: y = W.x + b with Wolfram's `Weights` {out, in} (TensorFlow.js's dense
- * layers store the transpose). An input of rank > 1 is flattened row-major first and an
+ * layers store the transpose, and so does the net between evaluations). An input of rank > 1 is flattened row-major first and an
  * output spec `{n1, n2}` reshapes the result row-major.
  */
 export const LinearLayer = defineLayer({
@@ -17,10 +17,7 @@ export const LinearLayer = defineLayer({
       .optional()
       .describe('a positive integer or a list of positive integers'),
   },
-  arrays: [
-    { name: 'Weights', init: 'weights' },
-    { name: 'Biases', nullable: true, init: 'zeros' },
-  ],
+  arrays: WEIGHTS_AND_BIASES,
   inputs: ['Input'],
   infer(ctx) {
     const { params, arrays } = ctx;
@@ -51,9 +48,9 @@ export const LinearLayer = defineLayer({
     const n = shapes.arrays.Weights![1]!;
     const batch = x.shape[0]!;
     const flat = x.rank === 2 ? x : tf.reshape(x, [batch, n]);
-    // x.W^T: with a transpose flag, the backward pass needs no transpose of the
-    // (large) weights, only of the (small) output gradient.
-    let y = tf.matMul(flat, arrays.Weights!, false, true);
+    // Weights arrive as [in, out] (see WEIGHTS_AND_BIASES): x.W^T with no transpose flag,
+    // the fast path of every backend (and on wasm, XNNPACK keeps the packed weights).
+    let y = tf.matMul(flat, arrays.Weights!);
     if (arrays.Biases) y = tf.add(y, arrays.Biases);
     const outDims = shapes.outputs.Output!.dims;
     return { Output: outDims.length === 1 ? y : tf.reshape(y, [batch, ...outDims]) };

@@ -508,6 +508,8 @@ export function compilePureFunction(source: string | Expr, arity: number, option
   const { expr, text } = toExpr(namedSource(source), layer, options);
   const a = analyse(expr, arity, { layer, text, where: options.where });
   const node = compileNode(a.body, scopeOf(a, layer, arity, text, options.where));
+  const direct = directOp(expr, arity);
+  if (direct) return direct;
   return (args) =>
     tf.tidy(() => {
       const v = node(args);
@@ -521,6 +523,27 @@ export function compilePureFunction(source: string | Expr, arity: number, option
       if (!sameShape(out.shape, shape)) return tf.broadcastTo(out, shape);
       return args.includes(out) ? tf.clone(out) : out;
     });
+}
+
+/**
+ * The common cases, a bare unary function (`Tanh`, `"ReLU"`) or a bare Plus/Times/Min/Max,
+ * as the TensorFlow.js op itself: evaluations are hot, and these need none of the
+ * general path's bookkeeping (their output is always a new tensor of the full shape).
+ */
+function directOp(e: Expr, arity: number): PureFunction | undefined {
+  if (arity === 1 && e.kind === 'string') {
+    // Named activations are several ops: tidy their intermediates.
+    const f = NAMED_FUNCTIONS[e.value];
+    return f && ((args) => tf.tidy(() => f(args[0]!)));
+  }
+  const name = e.kind === 'symbol' ? symbolName(e) : undefined;
+  if (name === undefined) return undefined;
+  // Log2 and Log10 are two ops each: the general path tidies them.
+  const unaryOp = arity === 1 && name !== 'Log2' && name !== 'Log10' ? UNARY[name]?.[1] : undefined;
+  if (unaryOp) return (args) => unaryOp(args[0]!);
+  const fold = { Plus: tf.add, Times: tf.mul, Min: tf.minimum, Max: tf.maximum }[name as 'Plus'] as ((a: Tensor, b: Tensor) => Tensor) | undefined;
+  if (!fold || arity < 2) return undefined;
+  return arity === 2 ? (args) => fold(args[0]!, args[1]!) : (args) => tf.tidy(() => args.slice(1).reduce((acc, x) => fold(acc, x), args[0]!));
 }
 
 function scopeOf(a: Analysed, layer: string, arity: number, text: string | undefined, where: string | undefined): Scope {

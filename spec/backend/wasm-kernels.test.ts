@@ -4,21 +4,17 @@
  * without netport's kernels. docs/WASM-KERNELS.md summarises the results.
  */
 import { tf } from '../../lib/backend/tf';
-import { registerCpuKernels, registerWasmKernels, unregisterCpuKernels, unregisterWasmKernels } from '../../lib/backend/wasm-kernels';
+import { registerCpuKernels, registerWasmKernels, unregisterCpuKernels, unregisterWasmKernels } from '../../lib/backend/kernels';
+import { random } from '../helpers/backends';
 
 type Arrays = number[][];
 /** Builds tensors inside tf.tidy on the current backend; everything returned is compared. */
 type Build = () => tf.Tensor[];
 
-/** mulberry32: deterministic, and with 2^-24 resolution ties are practically absent. */
+/** Seeded uniform data; with 2^-24 resolution ties are practically absent. */
 function rand(n: number, seed: number, lo = -1, hi = 1): Float32Array {
-  let a = seed >>> 0;
-  return Float32Array.from({ length: n }, () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return lo + (hi - lo) * (((t ^ (t >>> 14)) >>> 0) / 4294967296);
-  });
+  const next = random(seed);
+  return Float32Array.from({ length: n }, () => lo + (hi - lo) * next());
 }
 const size = (shape: number[]): number => shape.reduce((p, d) => p * d, 1);
 const T = (shape: number[], seed: number, lo = -1, hi = 1): tf.Tensor => tf.tensor(rand(size(shape), seed, lo, hi), shape);

@@ -1,23 +1,13 @@
 /**
  * Random and malformed input must either parse or throw WolframSyntaxError, quickly.
- * A small seeded generator (mulberry32) is enough here and keeps runs reproducible;
+ * A small seeded generator (spec/helpers' mulberry32) is enough here and keeps runs reproducible;
  * fast-check would add shrinking, but a failure already prints the offending input.
  */
 import { isNetError } from '../../lib/errors';
 import { WolframSyntaxError, parse } from '../../lib/wolfram/parse';
 import { printExpr } from '../../lib/wolfram/print';
 import { translateNet } from '../../lib/wolfram/translate';
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { random } from '../helpers/backends';
 
 const TOKENS = [
   'a', 'x', 'Ramp', 'System`Ramp', 'LinearLayer', 'NetChain', '#', '#2', '#name', '##', '1', '2.', '.5', '-3', '1.5*^-7',
@@ -79,7 +69,7 @@ function mutate(s: string, rnd: () => number): string {
 
 describe('Wolfram parser fuzz', () => {
   test('token soup', () => {
-    const rnd = mulberry32(1);
+    const rnd = random(1);
     const seen = { parsed: 0, error: 0 };
     for (let n = 0; n < 4000; n++) {
       const len = Math.floor(rnd() * 40);
@@ -91,7 +81,7 @@ describe('Wolfram parser fuzz', () => {
   });
 
   test('mutated nets, data and results', () => {
-    const rnd = mulberry32(2);
+    const rnd = random(2);
     const seen = { parsed: 0, error: 0 };
     for (let n = 0; n < 4000; n++) {
       const sample = SAMPLES[n % SAMPLES.length] as string;
@@ -102,7 +92,7 @@ describe('Wolfram parser fuzz', () => {
   });
 
   test('random characters', () => {
-    const rnd = mulberry32(3);
+    const rnd = random(3);
     for (let n = 0; n < 2000; n++) {
       const len = Math.floor(rnd() * 60);
       const input = Array.from({ length: len }, () =>
@@ -113,7 +103,7 @@ describe('Wolfram parser fuzz', () => {
   });
 
   test('random deep nesting stays within the limit or fails cleanly', () => {
-    const rnd = mulberry32(4);
+    const rnd = random(4);
     const opens = ['{', '(', 'f[', '<|"k" -> ', '-', '!', 'a^', '1;;', 'a -> '];
     const closes: Record<string, string> = { '{': '}', '(': ')', 'f[': ']', '<|"k" -> ': '|>' };
     for (let n = 0; n < 200; n++) {
@@ -125,7 +115,7 @@ describe('Wolfram parser fuzz', () => {
   });
 
   test('translateNet on mutated nets throws only NetErrors', () => {
-    const rnd = mulberry32(5);
+    const rnd = random(5);
     let translated = 0;
     for (let n = 0; n < 1500; n++) {
       const input = mutate(SAMPLES[n % 2] as string, rnd);

@@ -1,6 +1,6 @@
 /**
  * Kernels that tfjs-backend-wasm 4.22 lacks, gets wrong, or runs far slower
- * than it could, rebuilt from wasm kernels that are both exact and fast
+ * than it could (and one that tfjs-backend-cpu gets wrong, see CPU_KERNELS), rebuilt from wasm kernels that are both exact and fast
  * (XNNPACK's Conv2D, DepthwiseConv2dNative, BatchMatMul, Transpose and Pad;
  * ArgMax, ScatterNd, row-wise Slice, ...). docs/WASM-KERNELS.md has the
  * survey behind each choice.
@@ -618,8 +618,9 @@ function mergeBroadcastAxes(a: number[], b: number[], out: number[]): [number[],
  */
 const binaryNd: Body = (inputs, attrs, stock, backend) => {
   const { a, b } = inputs as { a: Tensor; b: Tensor };
+  // The output has the larger rank of the two: the common case costs one comparison.
+  if (a.shape.length <= XNN_MAX_DIMS && b.shape.length <= XNN_MAX_DIMS) return stock!({ inputs, attrs, backend });
   const out = tf.broadcast_util.assertAndGetBroadcastShape(a.shape, b.shape);
-  if (out.length <= XNN_MAX_DIMS) return stock!({ inputs, attrs, backend });
   let [sa, sb] = mergeBroadcastAxes(a.shape, b.shape, out);
   const made: Tensor[] = [];
   const keep = <X extends Tensor>(t: X): X => (made.push(t), t);
@@ -782,8 +783,44 @@ const KERNELS: Record<string, Body> = {
   Transpose: transposeNd,
 };
 
-/** The stock configs replaced, kept to call (wrappers) and to restore. */
+/**
+ * The cpu backend (netport's reference) has one wrong gradient kernel of its own that
+ * netport's layers reach: MaxPool3DGrad routes the gradient to the wrong element when a
+ * window's height and width differ, and gives ties to the last maximum. The same exact
+ * composite replaces it.
+ */
+const CPU_KERNELS: Record<string, Body> = {
+  MaxPool3DGrad: maxPoolGrad3d,
+};
+
+/** The stock configs replaced, per backend, kept to call (wrappers) and to restore. */
 const stock = new Map<string, KernelConfig | undefined>();
+const stockCpu = new Map<string, KernelConfig | undefined>();
+
+function replace(backendName: string, kernels: Record<string, Body>, saved: Map<string, KernelConfig | undefined>): void {
+  if (saved.size > 0) return;
+  for (const [kernelName, body] of Object.entries(kernels)) {
+    const original = tf.getKernel(kernelName, backendName);
+    saved.set(kernelName, original);
+    if (original) tf.unregisterKernel(kernelName, backendName);
+    const stockFunc = original?.kernelFunc;
+    tf.registerKernel({
+      kernelName,
+      backendName,
+      kernelFunc: ({ inputs, attrs, backend }) => body(inputs as Inputs, attrs ?? {}, stockFunc, backend),
+      setupFunc: original?.setupFunc,
+      disposeFunc: original?.disposeFunc,
+    });
+  }
+}
+
+function restore(backendName: string, saved: Map<string, KernelConfig | undefined>): void {
+  for (const [kernelName, original] of saved) {
+    tf.unregisterKernel(kernelName, backendName);
+    if (original) tf.registerKernel(original);
+  }
+  saved.clear();
+}
 
 /**
  * Registers netport's kernels for the wasm backend (docs/WASM-KERNELS.md):
@@ -805,55 +842,12 @@ const stock = new Map<string, KernelConfig | undefined>();
  * on every setBackend. Importing this module registers nothing.
  */
 export function registerWasmKernels(): void {
-  if (stock.size > 0) return;
-  for (const [kernelName, body] of Object.entries(KERNELS)) {
-    const original = tf.getKernel(kernelName, WASM);
-    stock.set(kernelName, original);
-    if (original) tf.unregisterKernel(kernelName, WASM);
-    const stockFunc = original?.kernelFunc;
-    tf.registerKernel({
-      kernelName,
-      backendName: WASM,
-      kernelFunc: ({ inputs, attrs, backend }) => body(inputs as Inputs, attrs ?? {}, stockFunc, backend),
-      setupFunc: original?.setupFunc,
-      disposeFunc: original?.disposeFunc,
-    });
-  }
+  replace(WASM, KERNELS, stock);
 }
 
-/**
- * The one kernel netport replaces on the cpu backend: its MaxPool3DGrad sends
- * the gradient to the wrong element (or drops it) when the window's height
- * and width differ ("cpu backend bugs" above), so 3-D max pooling had wrong
- * input gradients on cpu. The exact wasm replacement is plain tf ops and
- * serves cpu as well. Registered when netport selects cpu; idempotent.
- */
-const CPU_KERNELS: Record<string, Body> = { MaxPool3DGrad: maxPoolGrad3d };
-const cpuStock = new Map<string, KernelConfig | undefined>();
-
+/** Registers netport's replacement for cpu's wrong MaxPool3DGrad (see CPU_KERNELS). Idempotent. */
 export function registerCpuKernels(): void {
-  if (cpuStock.size > 0) return;
-  for (const [kernelName, body] of Object.entries(CPU_KERNELS)) {
-    const original = tf.getKernel(kernelName, 'cpu');
-    cpuStock.set(kernelName, original);
-    if (original) tf.unregisterKernel(kernelName, 'cpu');
-    tf.registerKernel({
-      kernelName,
-      backendName: 'cpu',
-      kernelFunc: ({ inputs, attrs, backend }) => body(inputs as Inputs, attrs ?? {}, original?.kernelFunc, backend),
-      setupFunc: original?.setupFunc,
-      disposeFunc: original?.disposeFunc,
-    });
-  }
-}
-
-/** Puts the stock cpu kernels back. For tests. */
-export function unregisterCpuKernels(): void {
-  for (const [kernelName, original] of cpuStock) {
-    tf.unregisterKernel(kernelName, 'cpu');
-    if (original) tf.registerKernel(original);
-  }
-  cpuStock.clear();
+  replace('cpu', CPU_KERNELS, stockCpu);
 }
 
 /**
@@ -861,9 +855,10 @@ export function unregisterCpuKernels(): void {
  * and the timing script, which compare against the stock kernels.
  */
 export function unregisterWasmKernels(): void {
-  for (const [kernelName, original] of stock) {
-    tf.unregisterKernel(kernelName, WASM);
-    if (original) tf.registerKernel(original);
-  }
-  stock.clear();
+  restore(WASM, stock);
+}
+
+/** Puts cpu's stock kernels back; for tests. */
+export function unregisterCpuKernels(): void {
+  restore('cpu', stockCpu);
 }
