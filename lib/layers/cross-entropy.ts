@@ -47,7 +47,7 @@ export const CrossEntropyLossLayer = defineLayer({
     const classes = shapes.inputs.Input!.dims.at(-1)!;
     // One-hot instead of gather: gather's gradient (UnsortedSegmentSum) is missing on
     // some backends, and the multiply costs nothing next to the log.
-    const weights = params.TargetForm === 'Index' ? tf.oneHot(tf.sub(t, tf.scalar(1, 'int32')), classes, 1, 0, 'float32') : t;
+    const weights = params.TargetForm === 'Index' ? tf.oneHot(tf.sub(t, tf.scalar(1, 'int32')), classes) : t;
     const perPosition = tf.sum(tf.mul(weights, logp), -1);
     return { Loss: tf.neg(meanPerExample(perPosition)) };
   },
