@@ -11,7 +11,6 @@ import type { ArraySlot, PlanNode, Plan, Value } from './compile';
 import type { Ograd, PreparedData } from './data';
 import type { Resolved } from './paths';
 import { channelsFirst, channelsLast } from './layers/common';
-import { sameDims } from './shapes';
 import { readTensor, type NumArray } from './tensors';
 
 /** A compiled net's tensors: its arrays, owned by the net, alive until it is disposed. */
@@ -166,48 +165,93 @@ export class Store {
   }
 }
 
+/** What the forward pass needs of one node, worked out once per plan. */
+interface Step {
+  readonly node: PlanNode;
+  readonly feeds: ReadonlyArray<{ readonly port: string; readonly id: number; readonly spatial: boolean }>;
+  readonly outs: ReadonlyArray<{ readonly port: string; readonly id: number; readonly dims: readonly number[] }>;
+}
+
+const stepCache = new WeakMap<PlanNode, Step>();
+
+function stepOf(node: PlanNode): Step {
+  let step = stepCache.get(node);
+  if (!step) {
+    const shapes = node.shapes!;
+    step = {
+      node,
+      feeds: Object.entries(node.feeds).map(([port, v]) => ({ port, id: v.id, spatial: v.type!.dims.length >= 2 })),
+      outs: Object.entries(node.outputs).map(([port, v]) => ({ port, id: v.id, dims: shapes.outputs[port]!.dims })),
+    };
+    stepCache.set(node, step);
+  }
+  return step;
+}
+
 /** Runs the given nodes (in topological order), storing each output in `store`. */
 export function forward(rt: Runtime, nodes: readonly PlanNode[], store: Store, batch: number): void {
   for (const node of nodes) {
-    const { def } = node.layer;
+    const { feeds, outs } = stepOf(node);
+    const { def, params } = node.layer;
     const shapes = node.shapes!;
     const inputs: Record<string, Tensor> = {};
-    const arrivedLast = new Set<string>();
+    let arrivedLast: Set<string> | undefined;
     let outputLast = false;
-    for (const [port, v] of Object.entries(node.feeds)) {
-      const spatial = v.type!.dims.length >= 2;
+    for (const { port, id, spatial } of feeds) {
       if (def.layout === 'channels-last' && port === 'Input' && spatial) {
-        inputs[port] = store.getChannelsLast(v.id);
-        arrivedLast.add(port);
+        inputs[port] = store.getChannelsLast(id);
+        (arrivedLast ??= new Set()).add(port);
         outputLast = true;
       } else if (def.layout === 'passthrough' && spatial) {
-        const stored = store.raw(v.id);
+        const stored = store.raw(id);
         inputs[port] = stored.tensor;
-        if (stored.channelsLast) arrivedLast.add(port);
+        if (stored.channelsLast) (arrivedLast ??= new Set()).add(port);
         outputLast = stored.channelsLast;
       } else {
-        inputs[port] = store.get(v.id);
+        inputs[port] = store.get(id);
       }
     }
-    const outs = def.forward({ params: node.layer.params, shapes, plan: shapes.plan, batch, inputs, arrays: rt.nodeArrays.get(node) ?? {}, fused: node.fused, channelsLast: arrivedLast });
-    for (const [port, v] of Object.entries(node.outputs)) {
-      const t = outs[port];
-      const dims = shapes.outputs[port]!.dims;
+    const result = def.forward({
+      params,
+      shapes,
+      plan: shapes.plan,
+      batch,
+      inputs,
+      arrays: rt.nodeArrays.get(node) ?? {},
+      fused: node.fused,
+      channelsLast: arrivedLast ?? NONE,
+    });
+    for (const { port, id, dims } of outs) {
+      const t = result[port];
       const last = outputLast && dims.length >= 2;
-      const expected = last ? [batch, ...dims.slice(1), dims[0]!] : [batch, ...dims];
-      if (!t || !sameDims(t.shape, expected)) {
+      if (!t || !hasShape(t.shape, batch, dims, last)) {
+        const expected = last ? [batch, ...dims.slice(1), dims[0]!] : [batch, ...dims];
         throw new Error(`netport bug: ${def.type} produced ${t ? `[${t.shape}]` : 'nothing'} for "${port}", expected [${expected}]`);
       }
-      store.set(v.id, t, last);
+      store.set(id, t, last);
     }
   }
+}
+
+const NONE: ReadonlySet<string> = new Set();
+
+/** Whether `shape` is [batch, ...dims], or [batch, d2, ..., dk, d1] for a channel-last tensor. */
+function hasShape(shape: readonly number[], batch: number, dims: readonly number[], channelsLast: boolean): boolean {
+  if (shape.length !== dims.length + 1 || shape[0] !== batch) return false;
+  const k = dims.length;
+  for (let i = 0; i < k; i++) {
+    const want = channelsLast ? (i === k - 1 ? dims[0] : dims[i + 1]) : dims[i];
+    if (shape[i + 1] !== want) return false;
+  }
+  return true;
 }
 
 const neededCache = new WeakMap<Plan, Map<string, PlanNode[]>>();
 
 /** The nodes that the given values depend on, in topological order (cached per plan). */
 function neededNodes(plan: Plan, values: readonly Value[]): PlanNode[] {
-  const key = values.map((v) => v.id).sort((a, b) => a - b).join(',');
+  let key = '';
+  for (const v of values) key += `${v.id},`;
   let cache = neededCache.get(plan);
   if (!cache) neededCache.set(plan, (cache = new Map()));
   let nodes = cache.get(key);

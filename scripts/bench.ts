@@ -188,6 +188,18 @@ async function small(backend: BackendName): Promise<Pair> {
 
 export const PAIRS = { mlp, cnn, small } as const;
 
+/** Alternating rounds per pair (see main). */
+const ROUNDS = 8;
+
+/** How many calls make a sample of at least 5 ms. */
+function callsPerSample(pair: Pair): number {
+  for (let i = 0; i < 10; i++) pair.netport();
+  const t0 = performance.now();
+  for (let i = 0; i < 10; i++) pair.netport();
+  const each = (performance.now() - t0) / 10;
+  return Math.max(1, Math.ceil(5 / each));
+}
+
 /** The raw matMul throughput of the mlp's shapes (forward only), for comparison. */
 function matMulGflops(): number {
   const shapes: Array<[number, number, number]> = [
@@ -196,7 +208,14 @@ function matMulGflops(): number {
     [128, 256, 10],
   ];
   const ts = shapes.map(([m, k, n]) => [tf.randomNormal([m, k]), tf.randomNormal([k, n])] as const);
-  const step = () => tf.tidy(() => ts.map(([a, b]) => tf.matMul(a, b).dataSync()));
+  // Read outside tf.tidy: tidy walks whatever its function returns, element by element.
+  const step = () => {
+    for (const [a, b] of ts) {
+      const c = tf.matMul(a, b);
+      c.dataSync();
+      c.dispose();
+    }
+  };
   for (let i = 0; i < 5; i++) step();
   const times: number[] = [];
   for (let i = 0; i < 30; i++) {
@@ -259,11 +278,31 @@ async function main(argv: string[]): Promise<void> {
         const drift = maxRelDiff(pair.netport(), pair.baseline());
         if (drift > 1e-3) throw new Error(`${name} on ${backend}: netport and the baseline disagree (max relative difference ${drift})`);
         const before = tf.memory().numTensors;
-        const bench = new Bench({ time: budget, warmupTime: Math.min(500, budget), warmupIterations: 3, iterations: backend === 'cpu' && name === 'cnn' ? 3 : 10 });
-        bench.add('netport', () => void pair.netport()).add('baseline', () => void pair.baseline());
-        await bench.run();
+        // Rounds in alternating order (netport first, then the baseline first, ...), so
+        // that a slow spell of a shared machine does not land on one side only; the
+        // median is over every sample of every round. A sample times `repeat` calls, so
+        // that sub-millisecond calls are not at the mercy of timer and GC jitter.
+        const repeat = callsPerSample(pair);
+        const samples: Record<'netport' | 'baseline', number[]> = { netport: [], baseline: [] };
+        const slow = backend === 'cpu' && name === 'cnn';
+        const rounds = slow ? 2 : ROUNDS;
+        for (let round = 0; round < rounds; round++) {
+          const bench = new Bench({ time: budget / rounds, warmupTime: round === 0 ? Math.min(500, budget) : 20, warmupIterations: round === 0 ? 3 : 1, iterations: slow ? 1 : 3, retainSamples: true });
+          const order = round % 2 === 0 ? (['netport', 'baseline'] as const) : (['baseline', 'netport'] as const);
+          for (const task of order) {
+            bench.add(task, () => {
+              for (let i = 0; i < repeat; i++) pair[task]();
+            });
+          }
+          await bench.run();
+          for (const task of bench.tasks) {
+            const got = (task.result as { latency: { samples?: number[] } }).latency.samples ?? [];
+            samples[task.name as 'netport' | 'baseline'].push(...got.map((ms) => ms / repeat));
+          }
+        }
         if (tf.memory().numTensors !== before) throw new Error(`${name} on ${backend}: the tensor count changed during the runs`);
-        const [np, bl] = bench.tasks.map((t) => (t.result as { latency: { p50: number } }).latency.p50) as [number, number];
+        const np = median(samples.netport);
+        const bl = median(samples.baseline);
         rows.push({ name, backend, netport_ms: round(np), baseline_ms: round(bl), ratio: round(np / bl, 3), note: pair.note });
         if (pair.flops > 0) extras.push(`${name} on ${backend}: netport ${(pair.flops / np / 1e6).toFixed(1)} GFLOP/s, baseline ${(pair.flops / bl / 1e6).toFixed(1)} GFLOP/s`);
       } finally {
