@@ -10,5 +10,6 @@ module.exports = {
     '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }],
   },
   setupFiles: ['<rootDir>/spec/helpers/setup.ts'],
+  setupFilesAfterEnv: ['<rootDir>/spec/helpers/leaks.ts'],
   testTimeout: 60000,
 };

@@ -103,7 +103,7 @@ export function compute(
  * they are kept, so no tidy frees them. Free them and drop the tape, as a successful
  * pass would have.
  */
-function releaseTape(): void {
+export function releaseTape(): void {
   const state = tf.engine().state as { activeTape: Array<{ saved?: Tensor[] }> | null; gradientDepth: number };
   if (state.gradientDepth !== 0 || !state.activeTape) return;
   for (const node of state.activeTape) for (const t of node.saved ?? []) t.dispose();
