@@ -33,9 +33,11 @@ function resolve(ctx: InferContext<unknown>, spec: z.infer<typeof levelSpec>, n:
   const m = SPAN.exec(spec)!;
   const step = m[3] === undefined ? 1 : Number(m[3]);
   if (step === 0) fail(`has a span with step 0 at level ${level}`);
-  const bound = (text: string | undefined, fallback: number) => (text === undefined || text === 'All' ? fallback : position(Number(text)));
-  const start = bound(m[1], step > 0 ? 0 : n - 1);
-  const end = bound(m[2], step > 0 ? n - 1 : 0);
+  // As in Wolfram, an omitted start is 1 and an omitted end (or All) is the last part,
+  // whatever the step: `;; ;; -1` is Span[1, All, -1], an empty span (Part::take).
+  const bound = (text: string | undefined, fallback: number) => (text === undefined ? fallback : text === 'All' ? n - 1 : position(Number(text)));
+  const start = bound(m[1], 0);
+  const end = bound(m[2], n - 1);
   const count = Math.floor((end - start) / step) + 1;
   if (count < 1) fail(`has the empty span ${JSON.stringify(spec)} at level ${level}`);
   return { kind: 'span', start, step, count };

@@ -89,9 +89,10 @@ function eachIndex(dims: readonly number[], f: (index: number[], flat: number) =
 function spanPositions(text: string, n: number): number[] {
   const parts = text.split(';;').map((s) => s.trim());
   const step = parts[2] ? Number(parts[2]) : 1;
-  const pos = (s: string | undefined, open: number) => (s === undefined || s === '' || s === 'All' ? open : Number(s) > 0 ? Number(s) - 1 : n + Number(s));
-  const start = pos(parts[0], step > 0 ? 0 : n - 1);
-  const end = pos(parts[1], step > 0 ? n - 1 : 0);
+  // Omitted start 1, omitted end or All the last part, whatever the step (Wolfram).
+  const pos = (s: string | undefined, open: number) => (s === undefined || s === '' ? open : s === 'All' ? n - 1 : Number(s) > 0 ? Number(s) - 1 : n + Number(s));
+  const start = pos(parts[0], 0);
+  const end = pos(parts[1], n - 1);
   const out: number[] = [];
   for (let i = start; step > 0 ? i <= end : i >= end; i += step) out.push(i);
   return out;
