@@ -307,7 +307,7 @@ async function main(argv: string[]): Promise<void> {
         const np = median(samples.netport);
         const bl = median(samples.baseline);
         rows.push({ name, backend, netport_ms: round(np), baseline_ms: round(bl), ratio: round(np / bl, 3), note: pair.note });
-        if (pair.flops > 0) extras.push(`${name} on ${backend}: netport ${(pair.flops / np / 1e6).toFixed(1)} GFLOP/s, baseline ${(pair.flops / bl / 1e6).toFixed(1)} GFLOP/s`);
+        if (pair.flops > 0) extras.push(`${name} on ${backend}: netport ${(pair.flops / np / 1e6).toPrecision(3)} GFLOP/s, baseline ${(pair.flops / bl / 1e6).toPrecision(3)} GFLOP/s`);
       } finally {
         pair.dispose();
       }
