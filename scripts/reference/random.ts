@@ -6,8 +6,8 @@
  */
 import type { Nested } from './array';
 
-/** mulberry32. */
-function stream(seed: number): () => number {
+/** mulberry32: a small seeded generator (the tests use it too). */
+export function stream(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;
@@ -18,8 +18,8 @@ function stream(seed: number): () => number {
   };
 }
 
-/** FNV-1a. */
-function hash(text: string): number {
+/** FNV-1a: a seed from a name. */
+export function hash(text: string): number {
   let h = 2166136261;
   for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 16777619);
   return h >>> 0;

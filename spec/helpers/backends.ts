@@ -1,6 +1,7 @@
 import { selectBackend, type BackendName } from '../../lib/backend';
 import { tf } from '../../lib/backend/tf';
 import { isNetError } from '../../lib/errors';
+import { hash, stream } from '../../scripts/reference/random';
 
 /** Every backend these tests can run here; tfjs-node cannot install on this machine. */
 export const TEST_BACKENDS: readonly BackendName[] = ['cpu', 'wasm'];
@@ -22,17 +23,11 @@ export async function expectNoLeak<T>(body: () => Promise<T> | T): Promise<T> {
   }
 }
 
-/** A small seeded generator (mulberry32) so that test data is the same on every run. */
-export function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A small seeded generator (mulberry32, shared with the float64 reference) so that test data is the same on every run. */
+export const random = stream;
+
+/** A seed from a name (FNV-1a). */
+export { hash };
 
 /** Nested lists of the given dimensions, filled by `f`. */
 export function fill(dims: readonly number[], f: () => number): unknown {

@@ -8,7 +8,7 @@
 import { LAYERS } from '../../lib/layers/registry';
 import { Net } from '../../lib/runtime';
 import type { Nested, NumArray } from '../../lib/tensors';
-import { expectNoLeak, fill, random, TEST_BACKENDS, useBackend } from '../helpers/backends';
+import { expectNoLeak, fill, hash, random, TEST_BACKENDS, useBackend } from '../helpers/backends';
 
 const BATCH = 2;
 const EPS = 1e-3;
@@ -125,10 +125,4 @@ function targetsOf(c: Case): string[] {
   const inputs = plan.inputs.filter((p) => p.value.type!.index === undefined).map((p) => p.name);
   const arrays = plan.arrays.filter((s) => !s.decl.aux).map((s) => `array ${JSON.stringify(s.key)}`);
   return [...inputs, ...arrays];
-}
-
-function hash(text: string): number {
-  let h = 2166136261;
-  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 16777619);
-  return h >>> 0;
 }
