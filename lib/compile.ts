@@ -5,7 +5,6 @@
  * Port naming follows Wolfram: chain inputs are the first layer's inputs plus the unfed
  * inputs of later layers; graph inputs and outputs are created for unconnected ports.
  */
-import type { Tensor } from '@tensorflow/tfjs-core';
 import { netError, where, type LayerPath } from './errors';
 import { defineLayer, type ArrayDecl, type InferContext, type Inferred, type LayerDef } from './layers/define';
 import type { Child, ContainerNode, Edge, Endpoint, LayerNode, NetNode } from './net';
@@ -550,8 +549,5 @@ export function childIndex(container: ContainerNode, ref: string | number): numb
       : -1;
   return i >= 0 ? i : undefined;
 }
-
-/** Tensors of one evaluation: what each value holds. */
-export type Env = Map<number, Tensor>;
 
 export type { Edge };

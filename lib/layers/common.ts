@@ -5,7 +5,7 @@
 import type { Tensor } from '@tensorflow/tfjs-core';
 import { z } from 'zod';
 import { tf } from '../backend/tf';
-import { formatDims, PositiveInt, type PortType } from '../shapes';
+import { formatDims, type PortType } from '../shapes';
 import type { ArrayDecl, InferContext } from './define';
 
 /**
@@ -17,8 +17,6 @@ export const WEIGHTS_AND_BIASES: readonly ArrayDecl[] = [
   { name: 'Weights', init: 'weights', layout: (rank) => [...range(2, rank), 1, 0] },
   { name: 'Biases', nullable: true, init: 'zeros' },
 ];
-
-export const positiveInt = (what = 'a positive integer') => PositiveInt.describe(what);
 
 /** `n` or `{n1, n2, ...}`: one value per spatial dimension. */
 export const intOrList = (what: string, min = 1) =>
