@@ -24,3 +24,6 @@ export type { Nested, NumArray } from './tensors';
 export function loadNet(description: unknown, options?: LoadOptions): Promise<Net> {
   return Net.load(description, options);
 }
+
+/** Wolfram syntax: read nets and data written as Wolfram code, print results as Mathematica does. */
+export { parse as parseWolfram, printNet, printResult, translateData, translateNet, translateRequest, translateResult } from './wolfram';
