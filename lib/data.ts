@@ -7,9 +7,6 @@ import { netError } from './errors';
 import { formatDims, formatType, sameDims, volume, type PortType } from './shapes';
 import { formatPosition, fromNested, ShapeProblem, type NumArray } from './tensors';
 
-/** A value as callers give it: nested lists (or a number), or a typed array with dimensions. */
-export type DataValue = unknown;
-
 export interface PreparedData {
   /** Examples in the batch; 1 for a single example. */
   readonly batch: number;

@@ -122,10 +122,6 @@ export function call(head: string | Expr, args: readonly Expr[], pos = -1): Call
   return { kind: 'call', head: typeof head === 'string' ? sym(head) : head, args, pos };
 }
 
-export function str(value: string, pos = -1): StringExpr {
-  return { kind: 'string', value, pos };
-}
-
 export function list(items: readonly Expr[], pos = -1): ListExpr {
   return { kind: 'list', items, pos };
 }

@@ -127,8 +127,6 @@ export const POOLING_FUNCTIONS = ['Max', 'Mean', 'Total'];
 export const AGGREGATION_FUNCTIONS = ['Total', 'Mean', 'Max', 'Min', 'Times'];
 /** ReshapeLayer's symbolic dimensions (strings in JSON). */
 export const RESHAPE_SYMBOLS = ['Inherited', 'Automatic', 'All'];
-/** ThreadingLayer's built-in functions, written as bare symbols. */
-export const THREADING_FUNCTIONS = ['Plus', 'Subtract', 'Times', 'Divide', 'Power', 'Min', 'Max'];
 
 /**
  * Options that do not change values or gradients (training settings, and Interleaving

@@ -14,6 +14,7 @@ import type { Expr } from './ast';
 import { call, symbolName } from './ast';
 import type { GradientTarget, Json, SpecJson } from './json';
 import { isJsonObject } from './json';
+import { float32String } from '../format';
 
 export interface RealFormat {
   /**
@@ -42,17 +43,7 @@ export function formatReal(x: number, options: RealFormat = {}): string {
 
 /** Significant digits (no trailing zeros) and decimal exponent of a positive number. */
 function shortestDigits(x: number, float32: boolean): { digits: string; exponent: number } {
-  let text = x.toExponential();
-  if (float32) {
-    const target = Math.fround(x);
-    for (let p = 1; p <= 9; p++) {
-      const candidate = x.toExponential(p - 1);
-      if (Math.fround(Number(candidate)) === target) {
-        text = candidate;
-        break;
-      }
-    }
-  }
+  const text = (float32 ? Number(float32String(x)) : x).toExponential();
   const [mantissa = '', exp = '0'] = text.split('e');
   const digits = mantissa.replace('.', '').replace(/0+$/, '') || '0';
   return { digits, exponent: Number(exp) };
