@@ -72,6 +72,7 @@ function levelSet(ctx: InferContext<unknown>, spec: unknown, rank: number): numb
  */
 export const AggregationLayer = defineLayer({
   type: 'AggregationLayer',
+  wolfram: { positional: ['Function', 'Levels'], params: { Function: 'aggregationFunction', Levels: 'levels' } },
   params: {
     Function: z.enum(['Total', 'Mean', 'Max', 'Min', 'Times']).describe('"Total", "Mean", "Max", "Min" or "Times"'),
     Levels: z

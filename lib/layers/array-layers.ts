@@ -8,6 +8,8 @@ import { defineLayer } from './define';
 function arrayLayer(type: 'ConstantArrayLayer' | 'NetArrayLayer') {
   return defineLayer({
     type,
+    // ConstantArrayLayer[a] is read as an extension: both pages document only "Array" -> a.
+    wolfram: { positional: type === 'ConstantArrayLayer' ? ['Array'] : [], params: {} },
     params: {},
     arrays: [{ name: 'Array', init: 'array' }],
     inputs: [],

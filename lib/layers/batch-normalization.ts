@@ -18,6 +18,7 @@ import { defineLayer } from './define';
  */
 export const BatchNormalizationLayer = defineLayer({
   type: 'BatchNormalizationLayer',
+  wolfram: { positional: [], params: { Epsilon: 'real', Momentum: 'real' } },
   params: {
     Epsilon: z.number().positive().default(0.001).describe('a positive number'),
     Momentum: z.number().min(0).max(1).default(0.9).describe('a number between 0 and 1'),

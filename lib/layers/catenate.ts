@@ -6,6 +6,7 @@ import { defineLayer } from './define';
 /** CatenateLayer: joins Input1, Input2, ... along a level (1, the first, by default). */
 export const CatenateLayer = defineLayer({
   type: 'CatenateLayer',
+  wolfram: { positional: ['Level'], params: { Level: 'int' } },
   params: { Level: level().default(1) },
   inputs: { variadic: 2 },
   infer(ctx) {

@@ -33,6 +33,18 @@ const perDim = 'a positive integer or a list of them, one per spatial dimension'
  */
 export const ConvolutionLayer = defineLayer({
   type: 'ConvolutionLayer',
+  wolfram: {
+    // ConvolutionLayer[n, kernel]; "Stride", "PaddingSize", "Dilation", "ChannelGroups" are options.
+    positional: ['OutputChannels', 'KernelSize'],
+    params: {
+      OutputChannels: 'posInt',
+      KernelSize: 'dims',
+      Stride: 'dims',
+      PaddingSize: 'padding',
+      Dilation: 'dims',
+      ChannelGroups: 'posInt',
+    },
+  },
   params: {
     OutputChannels: z.number().int().positive().optional().describe('a positive integer'),
     KernelSize: intOrList(perDim).optional(),

@@ -21,6 +21,7 @@ const shiftedLog = (x: Tensor) => tf.log(tf.add(x, EPS));
  */
 export const CrossEntropyLossLayer = defineLayer({
   type: 'CrossEntropyLossLayer',
+  wolfram: { positional: ['TargetForm'], params: { TargetForm: 'targetForm' } },
   params: {
     TargetForm: z.enum(['Binary', 'Index', 'Probabilities']).describe('"Binary", "Index" or "Probabilities"'),
   },

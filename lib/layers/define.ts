@@ -7,6 +7,7 @@ import type { Tensor } from '@tensorflow/tfjs-core';
 import { z } from 'zod';
 import { PortShapeSchema, type PortType } from '../shapes';
 import { ArrayValueSchema } from '../tensors';
+import { NO_PARAMS, type WolframForm } from './wolfram-form';
 
 /**
  * How initialization fills a missing array (see init.ts): 'weights' is Wolfram's
@@ -120,6 +121,8 @@ export interface LayerDef<P = any> {
   readonly schema: z.ZodType<P>;
   /** Parameter names, in Wolfram's positional order. */
   readonly paramNames: readonly string[];
+  /** How Wolfram writes the layer (positional arguments, parameter kinds, internal name). */
+  readonly wolfram: WolframForm;
   readonly arrays: readonly ArrayDecl[];
   /** Input ports; variadic layers take their count from the description or the wiring. */
   inputs(params: P, arity?: number): string[];
@@ -147,6 +150,8 @@ interface LayerConfig<S extends z.ZodRawShape, T> {
   forward(ctx: ForwardContext<Params<S>, T>): Record<string, Tensor>;
   fuse?: Fusion;
   layout?: Layout;
+  /** How Wolfram writes it; a layer without parameters may leave it out. */
+  wolfram?: WolframForm;
   examples: readonly LayerExample[];
 }
 
@@ -191,6 +196,7 @@ export function defineLayer<const S extends z.ZodRawShape, T = undefined>(cfg: L
     layout: cfg.layout ?? 'canonical',
     schema: schema as z.ZodType<Params<S>>,
     paramNames: Object.keys(cfg.params),
+    wolfram: cfg.wolfram ?? NO_PARAMS,
     arrays,
     outputs,
     variadic: !fixedInputs,

@@ -9,6 +9,7 @@ import { defineLayer } from './define';
  */
 export const DropoutLayer = defineLayer({
   type: 'DropoutLayer',
+  wolfram: { positional: ['DropoutProbability'], params: { DropoutProbability: 'real' } },
   params: {
     DropoutProbability: z.number().min(0).lt(1).default(0.5).describe('a number p with 0 <= p < 1'),
   },

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { compilePureFunction, type PureFunction } from '../wolfram/function';
+import { compilePureFunction, type PureFunction } from '../functions/pure';
 import { realInput } from './common';
 import { defineLayer } from './define';
 
@@ -8,10 +8,11 @@ import { defineLayer } from './define';
  * ("Ramp", "Tanh", "LogisticSigmoid", ...), one of Wolfram's named activations ("ReLU",
  * "SELU", "GELU", ...), or a pure function in Wolfram syntax ("#^2 &",
  * "Max[#, 0.1 #] &"); all compile to TensorFlow.js ops once, when the net is loaded
- * (lib/wolfram/function.ts).
+ * (lib/functions/pure.ts).
  */
 export const ElementwiseLayer = defineLayer({
   type: 'ElementwiseLayer',
+  wolfram: { positional: ['Function'], params: { Function: 'elementwise' } },
   params: {
     Function: z.string().describe('a function: a name such as "Ramp", "Tanh" or "ReLU", or a pure function such as "#^2 &"'),
   },

@@ -17,6 +17,7 @@ import { defineLayer } from './define';
  */
 export const EmbeddingLayer = defineLayer({
   type: 'EmbeddingLayer',
+  wolfram: { positional: ['OutputDimension', 'ClassCount'], params: { OutputDimension: 'posInt', ClassCount: 'posInt' } },
   params: {
     OutputDimension: z.number().int().positive().optional().describe('a positive integer (the size of each embedding vector)'),
     ClassCount: z.number().int().positive().optional().describe('a positive integer (the number of classes n; the input takes 1..n)'),

@@ -11,6 +11,7 @@ import { defineLayer } from './define';
  */
 export const FlattenLayer = defineLayer({
   type: 'FlattenLayer',
+  wolfram: { positional: ['Level'], params: { Level: 'levelOrInfinity' } },
   params: {
     Level: z
       .union([z.number().int().refine((n) => n !== 0, 'level 0 is not allowed (Wolfram: "level specification should be a non-zero integer")'), z.literal('Infinity')])

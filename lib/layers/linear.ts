@@ -11,6 +11,7 @@ import { z } from 'zod';
  */
 export const LinearLayer = defineLayer({
   type: 'LinearLayer',
+  wolfram: { positional: ['OutputDimensions'], params: { OutputDimensions: 'dims' } },
   params: {
     OutputDimensions: z
       .union([z.number().int().positive(), z.array(z.number().int().positive()).min(1)])

@@ -63,6 +63,7 @@ function resolveAll(ctx: InferContext<unknown>, spec: unknown, dims: readonly nu
  */
 export const PartLayer = defineLayer({
   type: 'PartLayer',
+  wolfram: { positional: ['Specification'], params: { Specification: 'partSpec' } },
   params: {
     Specification: z
       .union([index, z.literal('All'), span, z.array(levelSpec).min(1)])

@@ -23,6 +23,11 @@ interface Geometry {
  */
 export const PoolingLayer = defineLayer({
   type: 'PoolingLayer',
+  wolfram: {
+    // PoolingLayer[kernel, stride]: PosArgCount 2 in the paclet, default stride 1 (reference page).
+    positional: ['KernelSize', 'Stride'],
+    params: { KernelSize: 'dims', Stride: 'dims', PaddingSize: 'padding', Function: 'poolingFunction' },
+  },
   params: {
     KernelSize: intOrList('a positive integer or a list of them, one per spatial dimension'),
     Stride: intOrList('a positive integer or a list of them, one per spatial dimension').default(1),

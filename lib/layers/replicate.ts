@@ -19,6 +19,7 @@ interface Plan {
  */
 export const ReplicateLayer = defineLayer({
   type: 'ReplicateLayer',
+  wolfram: { positional: ['Specification', 'Level'], params: { Specification: 'replicate', Level: 'int' } },
   params: {
     Specification: z
       .union([size, z.array(size).min(1)])

@@ -17,6 +17,7 @@ const show = (spec: readonly Entry[]) => `{${spec.join(', ')}}`;
  */
 export const ReshapeLayer = defineLayer({
   type: 'ReshapeLayer',
+  wolfram: { positional: ['Dimensions'], params: { Dimensions: 'reshape' } },
   params: {
     Dimensions: z
       .array(entry)

@@ -9,6 +9,7 @@ import { defineLayer } from './define';
  */
 export const SoftmaxLayer = defineLayer({
   type: 'SoftmaxLayer',
+  wolfram: { positional: ['Level'], params: { Level: 'int' } },
   params: { Level: level().default(-1) },
   inputs: ['Input'],
   infer(ctx) {

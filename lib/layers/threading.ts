@@ -2,7 +2,7 @@ import type { Tensor } from '@tensorflow/tfjs-core';
 import { z } from 'zod';
 import { tf } from '../backend/tf';
 import { formatDims, type PortType } from '../shapes';
-import { compilePureFunction, describePureFunction } from '../wolfram/function';
+import { compilePureFunction, describePureFunction } from '../functions/pure';
 import { defineLayer, type InferContext } from './define';
 
 /**
@@ -46,6 +46,11 @@ const FOLDING = new Set(['Plus', 'Times', 'Min', 'Max']);
  */
 export const ThreadingLayer = defineLayer({
   type: 'ThreadingLayer',
+  wolfram: {
+    // ThreadingLayer[f, bspec]: netport supports the broadcasting spec Automatic only.
+    positional: ['Function', '#Broadcasting'],
+    params: { Function: 'threading', '#Broadcasting': 'automatic' },
+  },
   params: {
     Function: z
       .string()

@@ -18,6 +18,7 @@ const swap = z.tuple([nonZero, nonZero]);
  */
 export const TransposeLayer = defineLayer({
   type: 'TransposeLayer',
+  wolfram: { positional: ['Specification'], params: { Specification: 'transpose' } },
   params: {
     Specification: z
       .union([nonZero, z.array(z.number().int().positive()).min(1), z.array(swap).min(1)])

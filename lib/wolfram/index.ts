@@ -37,5 +37,5 @@ export {
   type PureFunction,
   type PureFunctionInfo,
   type CompileOptions,
-} from './function';
+} from '../functions/pure';
 export type { Json, JsonObject, NetJson, SpecJson, GradientTarget } from './json';

@@ -1,121 +1,53 @@
 /**
- * How Wolfram writes each layer of the contract: which parameters its positional
- * arguments fill, in order, and what the other parameters, arrays and option values
- * look like. translate.ts reads Wolfram with this table and print-net.ts writes it, so
- * the two cannot drift apart.
- *
- * Positional orders were checked against reference.wolfram.com/language/ref/<Name>.html
- * and, where the paclet shows it, the NeuralNetworks layer definitions (the order of
- * their "Parameters" with "PosArgCount"):
- * - PoolingLayer[kernel, stride]: PosArgCount 2, default stride 1 (PoolingLayer page).
- * - ConvolutionLayer[n, kernel]: "Stride", "PaddingSize", "Dilation", "ChannelGroups" are options.
- * - EmbeddingLayer[size, n]: size is the output dimension, n the class count.
- * - AggregationLayer[f, levels], ReplicateLayer[dims, level], ThreadingLayer[f, bspec],
- *   SoftmaxLayer[level], CatenateLayer[level], FlattenLayer[n], DropoutLayer[p],
- *   TransposeLayer[m <-> n | {perm} | {m1 <-> n1, ...}].
- * Not confirmed: ConstantArrayLayer and NetArrayLayer document no positional argument
- * (only "Array" -> a); ConstantArrayLayer[a] is read as an extension.
+ * How Wolfram writes each layer, read from the registry: every layer declares its
+ * positional arguments and parameter kinds next to its schema (lib/layers/wolfram-form.ts),
+ * and its arrays and ports come from the same definition, so translate.ts (reading) and
+ * print-net.ts (writing) cannot drift apart from the layers or from each other.
  *
  * Layers with ports Input1, Input2, ... (`variadic`) take their count and shapes from
  * `InputPorts -> {shape1, ...}` (12.2 and later) or `"Inputs" -> {shape1, ...}` (12.0 and
  * 12.1): the JSON "Inputs". netport writes InputPorts.
  */
-import { describePureFunction } from './function';
+import { describePureFunction } from '../functions/pure';
+import { LAYERS as REGISTRY } from '../layers/registry';
+import type { ParamCodec, ParamKind } from '../layers/wolfram-form';
 import { isJsonObject, type Json } from './json';
 
-/** What a parameter's value looks like. */
-export type ParamKind =
-  | 'posInt' // a positive integer
-  | 'int' // an integer
-  | 'dims' // n or {n1, n2, ...}, positive
-  | 'reshape' // {d1, ...}: positive integers, Inherited, Automatic or All (strings in JSON)
-  | 'replicate' // n, Automatic, or a list of these
-  | 'levelOrInfinity' // a non-zero integer, or Infinity ("Infinity" in JSON) for all levels
-  | 'real' // a number
-  | 'padding' // n, {n1, ...} or {{lo, hi}, ...}
-  | 'targetForm' // "Binary" | "Index" | "Probabilities"
-  | 'elementwise' // ElementwiseLayer's function
-  | 'threading' // ThreadingLayer's function
-  | 'poolingFunction' // Max | Mean | Total
-  | 'aggregationFunction' // Total | Mean | Max | Min | Times
-  | 'partSpec' // n, All, i;;j(;;k), or a list of these and of index lists {i1, i2, ...}
-  | 'levels' // n, All, i;;j, or a list of these
-  | 'transpose' // m <-> n, {m1 <-> n1, ...}, {n1, n2, ...} or n (1 <-> n)
-  | 'automatic' // only Automatic is accepted, and nothing is recorded
-  | 'array'; // a learned array
+export type { ParamCodec, ParamKind };
 
 export interface LayerForm {
   /** Parameters filled by positional arguments, in Wolfram's order. */
   readonly positional: readonly string[];
   /** Every parameter (positional or option) and its kind; arrays are listed in `arrays`. */
-  readonly params: Readonly<Record<string, ParamKind>>;
+  readonly params: Readonly<Record<string, ParamKind | ParamCodec>>;
   /** Learned arrays, in declaration order. */
   readonly arrays: readonly string[];
   /** Ports Input1, Input2, ...: the count and shapes may come as InputPorts -> {shapes}. */
   readonly variadic?: boolean;
 }
 
-const none: LayerForm = { positional: [], params: {}, arrays: [] };
-
 /** Internal names (`#Broadcasting`) are checked when read and never written to JSON. */
-export const LAYERS: Readonly<Record<string, LayerForm>> = {
-  LinearLayer: { positional: ['OutputDimensions'], params: { OutputDimensions: 'dims' }, arrays: ['Weights', 'Biases'] },
-  ElementwiseLayer: { positional: ['Function'], params: { Function: 'elementwise' }, arrays: [] },
-  SoftmaxLayer: { positional: ['Level'], params: { Level: 'int' }, arrays: [] },
-  CrossEntropyLossLayer: { positional: ['TargetForm'], params: { TargetForm: 'targetForm' }, arrays: [] },
-  MeanSquaredLossLayer: none,
-  MeanAbsoluteLossLayer: none,
-  PartLayer: { positional: ['Specification'], params: { Specification: 'partSpec' }, arrays: [] },
-  PoolingLayer: {
-    positional: ['KernelSize', 'Stride'],
-    params: { KernelSize: 'dims', Stride: 'dims', PaddingSize: 'padding', Function: 'poolingFunction' },
-    arrays: [],
-  },
-  ConvolutionLayer: {
-    positional: ['OutputChannels', 'KernelSize'],
-    params: {
-      OutputChannels: 'posInt',
-      KernelSize: 'dims',
-      Stride: 'dims',
-      PaddingSize: 'padding',
-      Dilation: 'dims',
-      ChannelGroups: 'posInt',
+const FORMS: ReadonlyMap<string, LayerForm> = new Map(
+  REGISTRY.map((def) => [
+    def.type,
+    {
+      positional: def.wolfram.positional,
+      // A null prototype: parameter names are looked up with `in`, and a Wolfram option
+      // named "constructor" must not find Object.prototype's.
+      params: Object.assign(Object.create(null) as Record<string, ParamKind | ParamCodec>, def.wolfram.params),
+      arrays: def.arrays.map((a) => a.name),
+      variadic: def.variadic,
     },
-    arrays: ['Weights', 'Biases'],
-  },
-  BatchNormalizationLayer: {
-    positional: [],
-    params: { Epsilon: 'real', Momentum: 'real' },
-    arrays: ['Scaling', 'Biases', 'MovingMean', 'MovingVariance'],
-  },
-  DropoutLayer: { positional: ['DropoutProbability'], params: { DropoutProbability: 'real' }, arrays: [] },
-  EmbeddingLayer: {
-    positional: ['OutputDimension', 'ClassCount'],
-    params: { OutputDimension: 'posInt', ClassCount: 'posInt' },
-    arrays: ['Weights'],
-  },
-  FlattenLayer: { positional: ['Level'], params: { Level: 'levelOrInfinity' }, arrays: [] },
-  ReshapeLayer: { positional: ['Dimensions'], params: { Dimensions: 'reshape' }, arrays: [] },
-  CatenateLayer: { positional: ['Level'], params: { Level: 'int' }, arrays: [], variadic: true },
-  ThreadingLayer: {
-    positional: ['Function', '#Broadcasting'],
-    params: { Function: 'threading', '#Broadcasting': 'automatic' },
-    arrays: [],
-    variadic: true,
-  },
-  TotalLayer: { ...none, variadic: true },
-  SummationLayer: none,
-  DotLayer: { ...none, variadic: true },
-  AggregationLayer: {
-    positional: ['Function', 'Levels'],
-    params: { Function: 'aggregationFunction', Levels: 'levels' },
-    arrays: [],
-  },
-  ReplicateLayer: { positional: ['Specification', 'Level'], params: { Specification: 'replicate', Level: 'int' }, arrays: [] },
-  TransposeLayer: { positional: ['Specification'], params: { Specification: 'transpose' }, arrays: [] },
-  ConstantArrayLayer: { positional: ['Array'], params: {}, arrays: ['Array'] },
-  NetArrayLayer: { positional: [], params: {}, arrays: ['Array'] },
-};
+  ]),
+);
+
+/** The Wolfram form of a layer head (`LinearLayer`), or undefined for anything else. */
+export function layerForm(head: string): LayerForm | undefined {
+  return FORMS.get(head);
+}
+
+/** Every layer head netport reads and prints. */
+export const LAYER_HEADS: readonly string[] = [...FORMS.keys()];
 
 export const CONTAINERS = ['NetChain', 'NetGraph'] as const;
 

@@ -8,11 +8,12 @@
  * which translateNet reads back into the same form.
  */
 import { NetError } from '../errors';
-import { NAMED_FUNCTIONS } from './function';
+import { NAMED_FUNCTIONS } from '../functions/pure';
 import type { Json, JsonObject } from './json';
 import { isJsonObject } from './json';
 import {
-  LAYERS,
+  layerForm,
+  type ParamCodec,
   type ParamKind,
   PORT_NAME,
   RESHAPE_SYMBOLS,
@@ -38,7 +39,7 @@ function fail(where: string, detail: string): never {
 function printNode(v: Json, at: string): string {
   if (!isJsonObject(v) || typeof v.type !== 'string') return fail(at, `expected a layer object with a "type", got ${JSON.stringify(v)}`);
   if (v.type === 'NetChain' || v.type === 'NetGraph') return printContainer(v, v.type, at);
-  const form = LAYERS[v.type];
+  const form = layerForm(v.type);
   if (!form) return fail(at, `unknown layer type "${v.type}"`);
   const where = label(at, v.type);
   const args: string[] = [];
@@ -46,7 +47,7 @@ function printNode(v: Json, at: string): string {
   for (const name of form.positional) {
     const x = v[name];
     if (x === undefined || name.startsWith('#') || form.arrays.includes(name)) break;
-    args.push(printParam(form.params[name] as ParamKind, x, `${where} "${name}"`));
+    args.push(printParam(form.params[name]!, x, `${where} "${name}"`));
     done.add(name);
   }
   // A ThreadingLayer with named slots calls its ports by the slot names (see slotPorts).
@@ -126,7 +127,8 @@ function printIntegers(v: Json, where: string, min: number): string {
   return expectInteger(v, where, min);
 }
 
-function printParam(kind: ParamKind, v: Json, where: string): string {
+function printParam(kind: ParamKind | ParamCodec, v: Json, where: string): string {
+  if (typeof kind === 'object') return kind.print(v);
   switch (kind) {
     case 'posInt':
       return expectInteger(v, where, 1);

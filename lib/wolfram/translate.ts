@@ -9,16 +9,17 @@
  */
 import { type ErrorCode, NetError } from '../errors';
 import { type CallExpr, type Expr, headName, isSymbol, symbolName } from './ast';
-import { constantValue, describePureFunction, NAMED_FUNCTIONS } from './function';
+import { constantValue, describePureFunction, NAMED_FUNCTIONS } from '../functions/pure';
 import type { GradientTarget, Json, JsonObject, NetJson, SpecJson } from './json';
 import { isJsonObject } from './json';
 import {
   AGGREGATION_FUNCTIONS,
   IGNORED_OPTIONS,
-  LAYERS,
+  layerForm,
   type LayerForm,
   layerLabel as label,
   memberLabel as child,
+  type ParamCodec,
   type ParamKind,
   POOLING_FUNCTIONS,
   PORT_NAME,
@@ -136,7 +137,7 @@ function net(e: Expr, r: Reader, where: string): NetJson {
     return r.fail(`expected a layer, NetChain or NetGraph, got ${r.show(e)}`, e, where);
   }
   if (head === 'NetChain' || head === 'NetGraph') return container(e, head, r, where);
-  const form = LAYERS[head];
+  const form = layerForm(head);
   if (form) return layer(e, head, form, r, where);
   if (/Layer$|^Net/.test(head)) return r.fail(`netport does not support ${head}`, e, where, 'unsupported');
   return r.fail(`${head} is not a layer`, e, where);
@@ -160,7 +161,7 @@ function layer(e: CallExpr, type: string, form: LayerForm, r: Reader, at: string
       const name = optionName(arg.lhs);
       if (name === undefined) r.fail(`expected an option name, got ${r.show(arg.lhs)}`, arg, where);
       const place = `${where} "${name}"`;
-      if (name in form.params && !name.startsWith('#')) set(name, param(form.params[name] as ParamKind, arg.rhs, r, place), arg);
+      if (name in form.params && !name.startsWith('#')) set(name, param(form.params[name]!, arg.rhs, r, place), arg);
       else if (form.arrays.includes(name)) set(name, array(arg.rhs, name, r, place), arg);
       else if (PORT_NAME.test(name)) set(name, portShape(arg.rhs, r, place), arg);
       else if (form.variadic && (name === 'InputPorts' || name === 'Inputs')) slotOptions.push(arg);
@@ -174,7 +175,7 @@ function layer(e: CallExpr, type: string, form: LayerForm, r: Reader, at: string
       r.fail(`${type} takes ${form.positional.length} positional argument${form.positional.length === 1 ? '' : 's'}, got ${r.show(arg)}`, arg, where);
     }
     const place = `${where} "${name}"`;
-    const v = form.arrays.includes(name) ? array(arg, name, r, place) : param(form.params[name] as ParamKind, arg, r, place);
+    const v = form.arrays.includes(name) ? array(arg, name, r, place) : param(form.params[name]!, arg, r, place);
     set(name, v, arg);
   });
   const slots = slotPorts(out);
@@ -237,7 +238,10 @@ function ignoredOption(head: string, name: string, rule: Expr & { kind: 'rule' }
   }
 }
 
-function param(kind: ParamKind, e: Expr, r: Reader, where: string): Json | undefined {
+function param(kind: ParamKind | ParamCodec, e: Expr, r: Reader, where: string): Json | undefined {
+  if (typeof kind === 'object') {
+    return kind.read(e, { fail: (detail, at, code) => r.fail(detail, at ?? e, where, code), show: (x) => r.show(x) });
+  }
   const bad = (what: string): never => r.fail(`expected ${what}, got ${r.show(e)}`, e, where);
   const positive = (x: Expr) => {
     const n = integer(x);

@@ -1,6 +1,6 @@
 import type { Tensor } from '@tensorflow/tfjs-core';
 import { tf } from '../../lib/backend/tf';
-import { compilePureFunction, constantValue, describePureFunction } from '../../lib/wolfram/function';
+import { compilePureFunction, constantValue, describePureFunction } from '../../lib/functions/pure';
 import { parse } from '../../lib/wolfram/parse';
 import { netErrorOf } from './net-error';
 

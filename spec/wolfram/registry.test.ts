@@ -9,7 +9,7 @@
 import { LAYERS } from '../../lib/layers/registry';
 import { Net } from '../../lib/runtime';
 import { toNested } from '../../lib/tensors';
-import { describePureFunction } from '../../lib/wolfram/function';
+import { describePureFunction } from '../../lib/functions/pure';
 import type { Json, NetJson } from '../../lib/wolfram/json';
 import { printNet } from '../../lib/wolfram/print-net';
 import { translateNet } from '../../lib/wolfram/translate';

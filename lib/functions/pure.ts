@@ -17,9 +17,9 @@
 import type { Tensor } from '@tensorflow/tfjs-core';
 import { tf } from '../backend/tf';
 import { NetError } from '../errors';
-import { type CallExpr, type Expr, call, symbolName } from './ast';
-import { WolframSyntaxError, locate, parse } from './parse';
-import { printExpr } from './print';
+import { type CallExpr, type Expr, call, symbolName } from '../wolfram/ast';
+import { WolframSyntaxError, locate, parse } from '../wolfram/parse';
+import { printExpr } from '../wolfram/print';
 import { closest } from '../text';
 
 /**
