@@ -63,15 +63,14 @@ function formatTarget(x: SpecTarget): string {
 
 /**
  * Resolves one spec against a compiled net; `All` expands to every real-valued input
- * port, then every learned array (layer order, declaration order).
+ * port (input-port order), then every learned array in Wolfram's order (see allArrays).
  */
 export function resolveSpec(plan: Plan, x: SpecTarget): ResolvedSpec[] {
   if (x === 'All') {
     const inputs = plan.inputs
       .filter((p) => p.value.type?.index === undefined)
       .map((p): ResolvedSpec => ({ spec: p.name, key: formatSpec(p.name), target: { kind: 'input', name: p.name, value: p.value } }));
-    const arrays = plan.arrays
-      .filter((s) => !s.decl.aux)
+    const arrays = allArrays(plan)
       .map((slot): ResolvedSpec => ({ spec: [...slot.key], key: formatSpec([...slot.key]), target: { kind: 'array', slot } }));
     return [...inputs, ...arrays];
   }
@@ -126,4 +125,55 @@ export function resolvePath(plan: Plan, path: LayerPath): ArraySlot {
     );
   }
   return slot;
+}
+
+/**
+ * The learned arrays in the order `NetPortGradient[All]` lists them. The paclet expands
+ * All into `Keys @ NetArrays[net, False]`, and NetArrays ends in KeySort: the arrays come
+ * in the canonical order of their internal paths, `NetPath["Nodes", "enc", "Nodes", "2",
+ * "Arrays", "Biases"]` for `{"enc", 2, "Biases"}` (positions as the strings "1", "2", ...).
+ * Canonical order compares shorter paths first (shallower arrays before deeper ones,
+ * whatever the layer order), then part by part as strings (wolframStringOrder).
+ */
+export function allArrays(plan: Plan): ArraySlot[] {
+  const internal = (key: LayerPath): string[] => [...key.slice(0, -1).flatMap((k) => ['Nodes', String(k)]), 'Arrays', String(key[key.length - 1])];
+  const keyed = plan.arrays.filter((s) => !s.decl.aux).map((slot) => ({ slot, path: internal(slot.key) }));
+  keyed.sort((a, b) => {
+    if (a.path.length !== b.path.length) return a.path.length - b.path.length;
+    for (let i = 0; i < a.path.length; i++) {
+      const c = wolframStringOrder(a.path[i]!, b.path[i]!);
+      if (c !== 0) return c;
+    }
+    return 0;
+  });
+  return keyed.map((k) => k.slot);
+}
+
+/**
+ * Wolfram's canonical order of strings, as Sort and KeySort use it: alphabetical ignoring
+ * case, digits before letters (so "10" before "2"), and on a tie ignoring case, lower case
+ * before upper case at the first difference. Other characters (punctuation, spaces) sort
+ * before digits, by code point: Wolfram's exact order among punctuation is not documented.
+ */
+export function wolframStringOrder(a: string, b: string): number {
+  const rank = (ch: string): [number, string] => {
+    const lower = ch.toLowerCase();
+    if (/[0-9]/.test(ch)) return [1, ch];
+    if (lower !== ch.toUpperCase()) return [2, lower];
+    return [0, ch];
+  };
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    const [ca, ka] = rank(a[i]!);
+    const [cb, kb] = rank(b[i]!);
+    if (ca !== cb) return ca - cb;
+    if (ka !== kb) return ka < kb ? -1 : 1;
+  }
+  if (a.length !== b.length) return a.length - b.length;
+  for (let i = 0; i < n; i++) {
+    if (a[i] === b[i]) continue;
+    // The same letter in two cases: lower case first.
+    return a[i] === a[i]!.toLowerCase() ? -1 : 1;
+  }
+  return 0;
 }

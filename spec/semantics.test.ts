@@ -123,19 +123,19 @@ describe.each(TEST_BACKENDS)('NetPortGradient semantics on %s', (backend) => {
       3,
     ));
 
-  test(`All lists real inputs, then arrays in layer and declaration order, keyed as Wolfram does on ${backend}`, () =>
+  test(`All lists real inputs, then arrays in Wolfram's KeySort order of their paths, keyed as Wolfram does on ${backend}`, () =>
     withNet(
       NESTED,
       (net) => {
         const r = net.evaluate({ Input: [0.7, -0.4], Target: 2 }, { gradients: ['All'] });
         expect(r.gradients.map((g) => g.key)).toEqual([
           'NetPortGradient["Input"]',
-          'NetPortGradient[{"enc", 1, "Weights"}]',
           'NetPortGradient[{"enc", 1, "Biases"}]',
-          'NetPortGradient[{"enc", 3, "Weights"}]',
+          'NetPortGradient[{"enc", 1, "Weights"}]',
           'NetPortGradient[{"enc", 3, "Biases"}]',
+          'NetPortGradient[{"enc", 3, "Weights"}]',
         ]);
-        expect(r.gradients[1]!.spec).toEqual(['enc', 1, 'Weights']);
+        expect(r.gradients[1]!.spec).toEqual(['enc', 1, 'Biases']);
       },
       5,
     ));
@@ -148,8 +148,8 @@ describe.each(TEST_BACKENDS)('NetPortGradient semantics on %s', (backend) => {
         'NetPortGradient[{"Weights"}]',
         'NetPortGradient["Input"]',
         'NetPortGradient["Input"]',
-        'NetPortGradient[{"Weights"}]',
         'NetPortGradient[{"Biases"}]',
+        'NetPortGradient[{"Weights"}]',
       ]);
       close(r.gradients[0]!.value, [1, 1]);
     }));

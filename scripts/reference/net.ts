@@ -67,7 +67,10 @@ export class RefNet {
     return run(this.root, inputs);
   }
 
-  /** Learned (non-auxiliary) arrays, depth-first in layer order, then declaration order, with their keys. */
+  /**
+   * Learned (non-auxiliary) arrays with their keys, in the order of NetPortGradient[All]:
+   * Wolfram's KeySort of the internal paths (see canonicalOrder).
+   */
   arrays(): { key: Key[]; value: Arr }[] {
     const out: { key: Key[]; value: Arr }[] = [];
     const visit = (node: Node, path: Key[]) => {
@@ -75,7 +78,7 @@ export class RefNet {
       else for (const { name, aux } of ARRAYS[node.layer.type] ?? []) if (!aux && node.arrays[name]) out.push({ key: [...path, name], value: node.arrays[name]! });
     };
     visit(this.root, []);
-    return out;
+    return out.sort((a, b) => canonicalOrder(internalPath(a.key), internalPath(b.key)));
   }
 
   /** Any array (auxiliary ones included) by path. */
@@ -343,3 +346,30 @@ export function kinkMargin(p: Problem): number {
 }
 
 export { toNested, volume };
+
+/** `{"enc", 2, "Biases"}` -> NetPath["Nodes", "enc", "Nodes", "2", "Arrays", "Biases"], as parts. */
+function internalPath(key: Key[]): string[] {
+  const parts: string[] = [];
+  key.forEach((k, i) => parts.push(...(i < key.length - 1 ? ['Nodes', String(k)] : ['Arrays', String(k)])));
+  return parts;
+}
+
+/**
+ * Canonical order of two NetPaths of strings (SEMANTICS.md, Results): fewer parts first,
+ * then the first differing part in Wolfram's string order, which compares ignoring case
+ * with digits before letters, and puts lower case first between strings equal but for case.
+ */
+function canonicalOrder(a: string[], b: string[]): number {
+  if (a.length !== b.length) return a.length - b.length;
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i]!;
+    const y = b[i]!;
+    if (x === y) continue;
+    const fold = (s: string) => [...s].map((c) => (/[0-9]/.test(c) ? `1${c}` : /[a-z]/i.test(c) ? `2${c.toLowerCase()}` : `0${c}`)).join('');
+    const fx = fold(x);
+    const fy = fold(y);
+    if (fx !== fy) return fx < fy ? -1 : 1;
+    for (let j = 0; j < x.length; j++) if (x[j] !== y[j]) return /[a-z]/.test(x[j]!) ? -1 : 1;
+  }
+  return 0;
+}
