@@ -35,6 +35,8 @@ export const CaseSchema = z
     ograd: z.record(z.string(), z.unknown()).optional(),
     expect: z.array(Expectation).default([]),
     tolerance: Tolerance.optional(),
+    /** BatchNormalizationLayer's statistics under gradients (runtime.ts EvaluateOptions batchNorm). */
+    batchNorm: z.enum(['moving', 'batch']).optional(),
     error: Code.optional(),
     description: z.string().optional(),
   })
@@ -107,7 +109,7 @@ async function runExpectations(c: Case, backend?: BackendName): Promise<string[]
   const tol = { rtol: c.tolerance?.rtol ?? 1e-4, atol: c.tolerance?.atol ?? 1e-6 };
   let net: Net;
   try {
-    net = await Net.load(netDescription(c.net), { backend });
+    net = await Net.load(netDescription(c.net), { backend, batchNorm: c.batchNorm });
   } catch (e) {
     return c.error ? expectCode(e, c.error, 'the net') : [describeError('loading the net', e)];
   }

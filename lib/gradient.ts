@@ -11,6 +11,7 @@ import type { ArraySlot, PlanNode, Plan, Value } from './compile';
 import type { Ograd, PreparedData } from './data';
 import type { Resolved } from './paths';
 import { channelsFirst, channelsLast } from './layers/common';
+import type { Statistics } from './layers/define';
 import { readTensor, type NumArray } from './tensors';
 
 /** A compiled net's tensors: its arrays, owned by the net, alive until it is disposed. */
@@ -40,6 +41,7 @@ export function compute(
   outputs: readonly string[],
   targets: readonly Resolved[],
   ograd: ReadonlyMap<string, Ograd> | undefined,
+  statistics: Statistics = 'moving',
 ): Computed {
   const { plan } = rt;
   const portValue = (name: string) => plan.outputs.find((p) => p.name === name)!.value;
@@ -61,14 +63,16 @@ export function compute(
       }
       const xs = targets.map((t) => (t.kind === 'input' ? store.get(t.value.id) : rt.arrayTensors.get(t.slot)!));
       if (!differentiate) {
-        forward(rt, nodes, store, data.batch);
+        // Wolfram evaluates in training mode only when it takes gradients: `net[x]` uses the
+        // moving statistics whatever the mode.
+        forward(rt, nodes, store, data.batch, 'moving');
         return [...wanted.map((v) => store.get(v.id)), ...targets.map((t, i) => wolframLayout(t, tf.zerosLike(xs[i]!)))];
       }
       const unique = [...new Set(xs)];
       const dy = seed(objective, ograd, data.batch);
       const { grads } = tf.engine().gradients(
         () => {
-          forward(rt, nodes, store, data.batch);
+          forward(rt, nodes, store, data.batch, statistics);
           for (const v of wanted) kept.push(tf.keep(store.get(v.id)));
           const ys = objective.map((p) => store.get(p.value.id));
           return ys.length === 1 ? ys[0]! : tf.concat(ys.map((y) => tf.reshape(y, [-1])));
@@ -189,7 +193,7 @@ function stepOf(node: PlanNode): Step {
 }
 
 /** Runs the given nodes (in topological order), storing each output in `store`. */
-export function forward(rt: Runtime, nodes: readonly PlanNode[], store: Store, batch: number): void {
+export function forward(rt: Runtime, nodes: readonly PlanNode[], store: Store, batch: number, statistics: Statistics): void {
   for (const node of nodes) {
     const { feeds, outs } = stepOf(node);
     const { def, params } = node.layer;
@@ -216,6 +220,7 @@ export function forward(rt: Runtime, nodes: readonly PlanNode[], store: Store, b
       shapes,
       plan: shapes.plan,
       batch,
+      statistics,
       inputs,
       arrays: rt.nodeArrays.get(node) ?? {},
       fused: node.fused,

@@ -10,6 +10,7 @@ import { prepareData, prepareOgrad } from './data';
 import { formatKey, netError, where, type LayerPath } from './errors';
 import { compute, type Runtime } from './gradient';
 import { initialize } from './init';
+import type { Statistics } from './layers/define';
 import { parseNet } from './net';
 import { parseSpec, resolvePath, resolveSpec, type GradientSpec, type ResolvedSpec, type SpecTarget } from './paths';
 import { formatDims, sameDims, volume } from './shapes';
@@ -20,6 +21,8 @@ export interface LoadOptions {
   readonly backend?: BackendName;
   /** Initialize missing arrays with this seed (Wolfram's NetInitialize, reproducibly). */
   readonly initialize?: number | { readonly seed: number; readonly all?: boolean };
+  /** The default of EvaluateOptions `batchNorm` for this net. */
+  readonly batchNorm?: Statistics;
 }
 
 /** A gradient request: `{"NetPortGradient": X}` or X itself ("Input", [1, "Weights"], "All"). */
@@ -33,6 +36,15 @@ export interface EvaluateOptions<F extends 'nested' | 'typed' = 'nested'> {
   readonly ograd?: Readonly<Record<string, unknown>>;
   /** `nested` (default): numbers and nested lists; `typed`: `{dims, data}`. */
   readonly format?: F;
+  /**
+   * The statistics BatchNormalizationLayer uses when gradients are taken: 'moving'
+   * (default: its MovingMean and MovingVariance, the same normalization as outputs alone
+   * get) or 'batch' (Wolfram's: the mean and biased variance of the batch being evaluated,
+   * per channel over the examples and spatial positions, with the gradient flowing through
+   * them, as MXNet's training-mode BatchNorm computes them). An evaluation that takes no
+   * gradient uses the moving statistics in both modes, as Wolfram's `net[x]` does.
+   */
+  readonly batchNorm?: Statistics;
 }
 
 export type ResultValue<F> = F extends 'typed' ? NumArray : Nested;
@@ -77,13 +89,16 @@ export class Net {
     private readonly plan: Plan,
     /** The backend the net evaluates on. */
     readonly backend: BackendName,
+    /** BatchNormalizationLayer's statistics under gradients, unless an evaluation says otherwise. */
+    readonly batchNorm: Statistics = 'moving',
   ) {}
 
   /** Validates the description, infers its shapes and prepares it on a backend. */
   static async load(description: unknown, options: LoadOptions = {}): Promise<Net> {
     const plan = compile(parseNet(description));
+    const batchNorm = statisticsOption(options.batchNorm, 'loadNet');
     const backend = await selectBackend(options.backend);
-    const net = new Net(plan, backend);
+    const net = new Net(plan, backend, batchNorm);
     if (options.initialize !== undefined) {
       const init = typeof options.initialize === 'number' ? { seed: options.initialize } : options.initialize;
       net.initialize(init.seed, init.all);
@@ -167,7 +182,8 @@ export class Net {
       }
     }
     activate(this.backend);
-    const computed = compute(this.ensureRuntime(), prepared, outputs, specs.map((s) => s.target), ograd);
+    const statistics = statisticsOption(options.batchNorm, 'evaluate') ?? this.batchNorm;
+    const computed = compute(this.ensureRuntime(), prepared, outputs, specs.map((s) => s.target), ograd, statistics);
     const format = (array: NumArray, batchless: boolean): ResultValue<F> => {
       const a = batchless && !prepared.batched ? { dims: array.dims.slice(1), data: array.data } : array;
       return (options.format === 'typed' ? a : toNested(a)) as ResultValue<F>;
@@ -260,4 +276,10 @@ function notInitialized(slot: ArraySlot) {
     `Net not initialized: ${at} "${slot.decl.name}" has no value; give it, or initialize the net with a seed (--init SEED, or the "initialize" option)`,
     at,
   );
+}
+
+/** The `batchNorm` option, checked: 'moving', 'batch' or absent. */
+function statisticsOption(value: unknown, call: string): Statistics | undefined {
+  if (value === undefined || value === 'moving' || value === 'batch') return value;
+  throw netError('unsupported', `${call}: the option batchNorm must be "moving" or "batch", got ${JSON.stringify(value) ?? String(value)}`);
 }

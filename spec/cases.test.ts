@@ -58,6 +58,14 @@ describe.each(TEST_BACKENDS)('shared case files on %s', (backend) => {
     expect(reports).toHaveLength(16);
   });
 
+  test(`the cases of fixtures/batchnorm (moving and batch statistics, float64 references) pass on ${backend}`, async () => {
+    const reports = await expectNoLeak(() => checkCases([path.join(__dirname, '..', 'fixtures', 'batchnorm')], { backend }));
+    expect(reports.map((r) => [r.name, r.status])).toEqual([
+      ['batchnorm-batch-statistics', 'passed'],
+      ['batchnorm-moving-statistics', 'passed'],
+    ]);
+  });
+
   test(`every case of fixtures/wolfram-layers (float64 references, every layer family) passes on ${backend}`, async () => {
     const reports = await expectNoLeak(() => checkCases([WOLFRAM_LAYERS], { backend }));
     expect(reports.filter((r) => r.status === 'failed')).toEqual([]);

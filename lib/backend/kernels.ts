@@ -266,6 +266,8 @@ function nhwcOnly(kernel: string, dataFormat: string | undefined): void {
  */
 function oneHotFilter(k: number[]): Tensor {
   const K = prod(k);
+  // tf.oneHot refuses a depth of 1: a window of one element is copied by a filter of one 1.
+  if (K === 1) return tf.ones([...k, 1, 1]);
   return tf.reshape(tf.cast(tf.oneHot(tf.range(0, K, 1, 'int32'), K), 'float32'), [...k, 1, K]);
 }
 
@@ -330,7 +332,9 @@ function columnsToImage(cols: Tensor, k: number[], axes: Axis[]): Tensor {
  */
 function maxPoolGrad(dy: Tensor, x: Tensor, k: number[], axes: Axis[]): Tensor {
   const K = prod(k);
-  const first = tf.cast(tf.oneHot(tf.argMax(windowPatches(x, k, axes), -1), K), 'float32');
+  const patches = windowPatches(x, k, axes);
+  // A window of one element is its own maximum (tf.oneHot refuses a depth of 1).
+  const first = K === 1 ? tf.onesLike(patches) : tf.cast(tf.oneHot(tf.argMax(patches, -1), K), 'float32');
   const routed = tf.mul(first, channelsToBatch(dy));
   return batchToChannels(columnsToImage(routed, k, axes), dim(x, 0), dim(x, -1));
 }

@@ -68,6 +68,7 @@ interface EvalOptions {
   ograd?: Array<[string, string]>;
   init?: number;
   backend?: BackendName;
+  batchnorm?: 'moving' | 'batch';
   format: 'text' | 'json' | 'wl';
   json?: boolean;
 }
@@ -92,13 +93,16 @@ export function program(): Command {
     .option('--request <wolfram>', 'what follows the data in net[data, request], in Wolfram syntax, e.g. \'{NetPortGradient["Input"], "Output"}\'')
     .option('--ograd <port=file>', 'impose an output gradient: PORT=FILE.json, PORT=number or PORT=null; repeatable', parseOgrad)
     .option('--init <seed>', 'initialize missing arrays, reproducibly, with this seed', parseSeed)
+    .addOption(
+      new Option('--batchnorm <statistics>', "BatchNormalizationLayer's statistics under gradients: moving (default) or batch (Wolfram's: the batch's own)").choices(['moving', 'batch']),
+    )
     .addOption(backendOption())
     .addOption(new Option('--format <format>', 'text, json (one object keyed like the results) or wl (what Mathematica prints for net[data, request])').choices(['text', 'json', 'wl']).default('text'))
     .option('--json', 'the same as --format json')
     .action(async (netArg: string, opts: EvalOptions) => {
       if (opts.request && opts.grad) throw new UsageError('give either --request or --grad, not both');
       const description = netDescription(readInput(netArg, 'the net'));
-      const net = await Net.load(description, { backend: opts.backend, initialize: opts.init });
+      const net = await Net.load(description, { backend: opts.backend, initialize: opts.init, batchNorm: opts.batchnorm });
       try {
         const { data, ograd: imposed } = dataAndOgrad(readInput(opts.data, 'the data'), net);
         const ograd = opts.ograd || imposed

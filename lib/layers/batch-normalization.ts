@@ -4,17 +4,22 @@ import { realInput } from './common';
 import { defineLayer } from './define';
 
 /**
- * BatchNormalizationLayer with its moving statistics, as Wolfram evaluates it outside
- * training: Scaling (x - MovingMean) / Sqrt[MovingVariance + Epsilon] + Biases, per
+ * BatchNormalizationLayer: Scaling (x - mean) / Sqrt[variance + Epsilon] + Biases, per
  * channel, the channel being the first dimension of the input (a vector {c} normalizes
- * each element). netport uses the moving statistics for gradients too (SEMANTICS.md);
- * Wolfram 12.x may use the batch's statistics there (WOLFRAM-NOTES.md section 5,
- * unconfirmed). MovingMean and MovingVariance are auxiliary: they have no gradient and
- * `All` skips them. Momentum only matters for training, which netport does not do.
- *
- * The per-channel factors are folded first, so the input sees one multiply and one add:
- * y = x scale + shift with scale = Scaling / Sqrt[MovingVariance + Epsilon] and
- * shift = Biases - MovingMean scale.
+ * each element). Which mean and variance depends on the evaluation's statistics
+ * (ForwardContext, SEMANTICS.md "Evaluation mode during gradients"):
+ * - 'moving' (netport's default, and every evaluation without gradients): MovingMean and
+ *   MovingVariance, as Wolfram evaluates outside training. The per-channel factors are
+ *   folded first, so the input sees one multiply and one add:
+ *   y = x scale + shift with scale = Scaling / Sqrt[MovingVariance + Epsilon] and
+ *   shift = Biases - MovingMean scale.
+ * - 'batch' (Wolfram's under gradients: the paclet runs MXNet's forward pass in training
+ *   mode, its BatchNorm with use_global_stats -> False): the mean and the biased variance
+ *   of the batch given, per channel over the examples and every spatial position, with
+ *   the gradient flowing through them. One example of a vector input then has variance 0
+ *   and the output is Biases.
+ * MovingMean and MovingVariance are auxiliary: they have no gradient and `All` skips them.
+ * Momentum only matters for training, which netport does not do.
  */
 export const BatchNormalizationLayer = defineLayer({
   type: 'BatchNormalizationLayer',
@@ -42,8 +47,9 @@ export const BatchNormalizationLayer = defineLayer({
   // Elementwise but for its per-channel factors, so a tensor that a spatial layer left
   // channel-last stays so (the channel is then the last axis).
   layout: 'passthrough',
-  forward({ params, inputs, arrays, channelsLast }) {
+  forward({ params, inputs, arrays, channelsLast, statistics }) {
     const x = inputs.Input!;
+    if (statistics === 'batch') return { Output: batchStatistics(x, arrays, params.Epsilon, channelsLast.has('Input')) };
     let scale = tf.div(arrays.Scaling!, tf.sqrt(tf.add(arrays.MovingVariance!, params.Epsilon)));
     let shift = tf.sub(arrays.Biases!, tf.mul(arrays.MovingMean!, scale));
     if (x.rank > 2 && !channelsLast.has('Input')) {
@@ -74,3 +80,16 @@ export const BatchNormalizationLayer = defineLayer({
     { title: 'initialized arrays Input={4, 3}', layer: { Input: [4, 3] } },
   ],
 });
+
+/** Normalization with the batch's own statistics (see the layer's comment). */
+function batchStatistics(x: tf.Tensor, arrays: Readonly<Record<string, tf.Tensor | null>>, epsilon: number, last: boolean): tf.Tensor {
+  // The channel axis: 1 for [N, C, d1, ...] and [N, C], the last for a channel-last tensor.
+  const channel = last ? x.rank - 1 : 1;
+  const axes = Array.from({ length: x.rank }, (_, i) => i).filter((i) => i !== channel);
+  const shape = Array.from({ length: x.rank }, (_, i) => (i === channel ? x.shape[channel]! : 1));
+  const mean = tf.mean(x, axes, true);
+  const centered = tf.sub(x, mean);
+  const variance = tf.mean(tf.square(centered), axes, true);
+  const scale = tf.div(tf.reshape(arrays.Scaling!, shape), tf.sqrt(tf.add(variance, epsilon)));
+  return tf.add(tf.mul(centered, scale), tf.reshape(arrays.Biases!, shape));
+}

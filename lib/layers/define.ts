@@ -32,6 +32,9 @@ export interface ArrayDecl {
   readonly layout?: (rank: number) => number[];
 }
 
+/** BatchNormalizationLayer's statistics: see ForwardContext. */
+export type Statistics = 'moving' | 'batch';
+
 /** Inferred port types and array dimensions of one layer (per example). */
 export interface Shapes {
   readonly inputs: Readonly<Record<string, PortType>>;
@@ -67,6 +70,12 @@ export interface ForwardContext<P, T = unknown> {
   readonly plan: T;
   /** The number of examples (the leading dimension of every tensor). */
   readonly batch: number;
+  /**
+   * The statistics BatchNormalizationLayer normalizes with: 'moving' (its MovingMean and
+   * MovingVariance, inference) or 'batch' (those of the examples being evaluated, as
+   * Wolfram's training-mode forward pass computes them when it takes gradients).
+   */
+  readonly statistics: Statistics;
   /** One tensor per input port, each with a leading batch dimension. */
   readonly inputs: Readonly<Record<string, Tensor>>;
   readonly arrays: Readonly<Record<string, Tensor | null>>;

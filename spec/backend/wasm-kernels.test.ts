@@ -155,6 +155,10 @@ describe('regressions: stock wasm is wrong or missing, netport kernels fix it', 
     regression(withGrads((x) => tf.maxPool(x as tf.Tensor4D, 2, 2, 'valid'), () => [negative([2, 6, 6, 3], 1)])));
   it('MaxPoolGrad, overlapping same-padded windows', () =>
     regression(withGrads((x) => tf.maxPool(x as tf.Tensor4D, 3, 2, 'same'), () => [T([2, 7, 7, 3], 2, -2, 0.3)])));
+  it('MaxPoolGrad and MaxPool3DGrad with a window of one element (netport\'s own kernel once refused it: tf.oneHot depth 1)', async () => {
+    await regression(withGrads((x) => tf.maxPool(x as tf.Tensor4D, 1, 1, 'valid'), () => [T([2, 3, 3, 2], 31)]));
+    await regression(withGrads((x) => tf.maxPool3d(x as tf.Tensor5D, 1, 1, 'valid'), () => [T([1, 2, 3, 3, 2], 32)]));
+  });
   it('MaxPoolWithArgmax, windows with max <= 0', () =>
     regression(() => {
       const r = tf.maxPoolWithArgmax(negative([2, 6, 6, 3], 3) as tf.Tensor4D, 2, 2, 'valid', true);
