@@ -10,6 +10,9 @@ const SPAN = /^\s*(-?\d+|All)?\s*;;\s*(-?\d+|All)?\s*$/;
 const levelInt = z.number().int().refine((n) => n !== 0, 'level 0 does not exist');
 const span = z.string().regex(SPAN, 'a span of levels is written "i;;j" ("All" or nothing for an open end)');
 const single = z.union([levelInt, z.literal('All'), span]);
+/** A level set as Wolfram writes it: n, All, "i;;j", or a list of these (also NormalizationLayer's). */
+export const levelSpecSchema = z.union([single, z.array(single)]);
+export type LevelSpec = z.infer<typeof levelSpecSchema>;
 
 /** Reductions over one axis of a rank-3 view; Mean divides by the count, as Wolfram does. */
 const REDUCE: Readonly<Record<string, (x: Tensor, axis: number) => Tensor>> = {
@@ -29,9 +32,9 @@ interface Plan {
   readonly block?: readonly [number, number, number];
 }
 
-/** Wolfram's ToLevelSet: integers (negative from the end), spans and All, as a sorted set. */
-function levelSet(ctx: InferContext<unknown>, spec: unknown, rank: number): number[] {
-  const fail = (why: string): never => ctx.fail(why, 'Levels');
+/** Wolfram's ToLevelSet: integers (negative from the end), spans and All, as a sorted set of 1-based levels. */
+export function levelSet(ctx: InferContext<unknown>, spec: unknown, rank: number, field = 'Levels'): number[] {
+  const fail = (why: string): never => ctx.fail(why, field);
   const at = (n: number): number => {
     const l = n > 0 ? n : rank + 1 + n;
     if (l < 1 || l > rank) fail(`refers to level ${n}, but the input has ${rank} level${rank === 1 ? '' : 's'}`);
@@ -75,8 +78,7 @@ export const AggregationLayer = defineLayer({
   wolfram: { positional: ['Function', 'Levels'], params: { Function: 'aggregationFunction', Levels: 'levels' } },
   params: {
     Function: z.enum(['Total', 'Mean', 'Max', 'Min', 'Times']).describe('"Total", "Mean", "Max", "Min" or "Times"'),
-    Levels: z
-      .union([single, z.array(single)])
+    Levels: levelSpecSchema
       .default('2;;All')
       .describe('a level n (negative from the end), "All", a span "i;;j", or a list of levels and spans ([] aggregates nothing)'),
   },

@@ -25,6 +25,9 @@ import { SummationLayer } from './summation';
 import { ThreadingLayer } from './threading';
 import { TotalLayer } from './total';
 import { TransposeLayer } from './transpose';
+// issue 12 (w12c): normalization layers and FunctionLayer
+import { NormalizationLayer } from './normalization';
+import { LocalResponseNormalizationLayer } from './local-response-normalization';
 
 export const LAYERS: readonly LayerDef[] = [
   LinearLayer,
@@ -51,6 +54,9 @@ export const LAYERS: readonly LayerDef[] = [
   TransposeLayer,
   AggregationLayer,
   DotLayer,
+  // issue 12 (w12c)
+  NormalizationLayer,
+  LocalResponseNormalizationLayer,
 ];
 
 const BY_TYPE = new Map(LAYERS.map((l) => [l.type, l]));

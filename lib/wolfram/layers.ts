@@ -22,6 +22,8 @@ export interface LayerForm {
   readonly params: Readonly<Record<string, ParamKind | ParamCodec>>;
   /** Learned arrays, in declaration order. */
   readonly arrays: readonly string[];
+  /** The arrays that may be None (`"Biases" -> None`, `"Scaling" -> None`). */
+  readonly nullable: readonly string[];
   /** Ports Input1, Input2, ...: the count and shapes may come as InputPorts -> {shapes}. */
   readonly variadic?: boolean;
 }
@@ -36,6 +38,7 @@ const FORMS: ReadonlyMap<string, LayerForm> = new Map(
       // named "constructor" must not find Object.prototype's.
       params: Object.assign(Object.create(null) as Record<string, ParamKind | ParamCodec>, def.wolfram.params),
       arrays: def.arrays.map((a) => a.name),
+      nullable: def.arrays.filter((a) => a.nullable).map((a) => a.name),
       variadic: def.variadic,
     },
   ]),

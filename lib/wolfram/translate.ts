@@ -162,7 +162,7 @@ function layer(e: CallExpr, type: string, form: LayerForm, r: Reader, at: string
       if (name === undefined) r.fail(`expected an option name, got ${r.show(arg.lhs)}`, arg, where);
       const place = `${where} "${name}"`;
       if (name in form.params && !name.startsWith('#')) set(name, param(form.params[name]!, arg.rhs, r, place), arg);
-      else if (form.arrays.includes(name)) set(name, array(arg.rhs, name, r, place), arg);
+      else if (form.arrays.includes(name)) set(name, array(arg.rhs, name, r, place, form.nullable.includes(name)), arg);
       else if (PORT_NAME.test(name)) set(name, portShape(arg.rhs, r, place), arg);
       else if (form.variadic && (name === 'InputPorts' || name === 'Inputs')) slotOptions.push(arg);
       else if (type === 'ThreadingLayer' && arg.lhs.kind === 'string') slotOptions.push(arg);
@@ -175,7 +175,7 @@ function layer(e: CallExpr, type: string, form: LayerForm, r: Reader, at: string
       r.fail(`${type} takes ${form.positional.length} positional argument${form.positional.length === 1 ? '' : 's'}, got ${r.show(arg)}`, arg, where);
     }
     const place = `${where} "${name}"`;
-    const v = form.arrays.includes(name) ? array(arg, name, r, place) : param(form.params[name]!, arg, r, place);
+    const v = form.arrays.includes(name) ? array(arg, name, r, place, form.nullable.includes(name)) : param(form.params[name]!, arg, r, place);
     set(name, v, arg);
   });
   const slots = slotPorts(out);
@@ -387,9 +387,9 @@ function transposeSpec(e: Expr, r: Reader, where: string): Json {
 }
 
 /** A learned array; undefined (absent, "not initialized") for Automatic. */
-function array(e: Expr, name: string, r: Reader, where: string): Json | undefined {
+function array(e: Expr, name: string, r: Reader, where: string, nullable = false): Json | undefined {
   if (isSymbol(e, 'Automatic')) return undefined;
-  if (isSymbol(e, 'None')) return name === 'Biases' ? null : r.fail(`${name} cannot be None`, e, where);
+  if (isSymbol(e, 'None')) return nullable ? null : r.fail(`${name} cannot be None`, e, where);
   const head = headName(e);
   if (head === 'NetSharedArray') return r.fail('shared arrays are not supported', e, where, 'unsupported');
   if (head === 'ArrayReshape' && e.kind === 'call' && e.args.length === 2) {

@@ -603,3 +603,55 @@ add('nets', 'net-softmax-fused-and-output', (r) => ({
   data: { Input: r.reals([2]), Target: 1 },
   integer: ['Target'],
 }));
+
+// ---------------------------------------------------------------------------------
+// issue 12 (w12c): NormalizationLayer, LocalResponseNormalizationLayer
+
+const norm = (r: Random, scaleDims: number[], extra: Obj = {}): Obj =>
+  layer('NormalizationLayer', { Scaling: r.reals(scaleDims, -1.5, 1.5), Biases: r.reals(scaleDims), ...extra });
+add('normalization', 'norm-default-levels', (r) => ({ net: norm(r, [3], { Input: [3, 4] }), data: { Input: r.reals([3, 4], -2, 2) } }));
+add('normalization', 'norm-layer-last-same', (r) => ({
+  net: norm(r, [3], { AggregationLevels: -1, ScalingLevels: 'Same', Input: [2, 3] }),
+  data: { Input: r.reals([2, 3], -2, 2) },
+}));
+add('normalization', 'norm-levels-1-3-epsilon', (r) => ({
+  net: norm(r, [3], { AggregationLevels: [1, 3], ScalingLevels: 2, Epsilon: 0.1, Input: [2, 3, 2] }),
+  data: { Input: r.reals([2, 3, 2], -2, 2) },
+}));
+add('normalization', 'norm-all-scaling-1-2', (r) => ({
+  net: norm(r, [2, 3], { AggregationLevels: 'All', ScalingLevels: '1;;2', Input: [2, 3] }),
+  data: { Input: r.reals([2, 3], -2, 2) },
+}));
+add('normalization', 'norm-group-number', (r) => ({
+  net: norm(r, [4], { AggregationLevels: '1;;All', ScalingLevels: 1, GroupNumber: [2, 1, 1], Input: [4, 2, 2] }),
+  data: { Input: r.reals([4, 2, 2], -2, 2) },
+}));
+add('normalization', 'norm-rms-unbiased', (r) => ({
+  net: norm(r, [2], { Method: 'RMS', Unbiased: true, Input: [2, 3] }),
+  data: { Input: r.reals([2, 3], -2, 2) },
+}));
+add('normalization', 'norm-no-arrays-linear', (r) => ({
+  net: chain([layer('NormalizationLayer', { Scaling: null, Biases: null, Unbiased: true }), linear(r, 2, 6)], { Input: [2, 3] }),
+  data: { Input: r.reals([2, 3], -2, 2) },
+}));
+add('normalization', 'norm-after-conv', (r) => ({
+  net: chain([conv(r, 2, 1, [2, 2]), norm(r, [2]), layer('ElementwiseLayer', { Function: 'Tanh' })], { Input: [1, 4, 4] }),
+  data: { Input: r.reals([1, 4, 4]) },
+}));
+add('normalization', 'norm-batch', (r) => ({ net: norm(r, [2], { Input: [2, 3] }), data: [0, 1, 2].map(() => ({ Input: r.reals([2, 3], -2, 2) })) }));
+add('local-response-normalization', 'lrn-defaults', (r) => ({
+  net: chain([layer('LocalResponseNormalizationLayer'), linear(r, 2, 20)], { Input: [5, 2, 2] }),
+  data: { Input: r.reals([5, 2, 2], -2, 2) },
+}));
+add('local-response-normalization', 'lrn-options', (r) => ({
+  net: layer('LocalResponseNormalizationLayer', { ChannelWindowSize: 1, Alpha: 2, Beta: 0.75, Bias: 0.5, Input: [4, 3] }),
+  data: { Input: r.reals([4, 3], -2, 2) },
+}));
+add('local-response-normalization', 'lrn-after-conv', (r) => ({
+  net: chain([conv(r, 3, 1, [2, 2]), layer('LocalResponseNormalizationLayer', { ChannelWindowSize: 1, Alpha: 0.5 })], { Input: [1, 3, 3] }),
+  data: { Input: r.reals([1, 3, 3]) },
+}));
+add('local-response-normalization', 'lrn-batch', (r) => ({
+  net: layer('LocalResponseNormalizationLayer', { ChannelWindowSize: 1, Input: [3, 2] }),
+  data: [0, 1].map(() => ({ Input: r.reals([3, 2], -2, 2) })),
+}));

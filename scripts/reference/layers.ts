@@ -7,6 +7,8 @@
  */
 import { type Arr, fromNested, offset, reshape, scalar, unravel, volume, zeros } from './array';
 import { abs, kink, max2, min2, NAMED, PURE } from './functions';
+// issue 12 (w12c)
+import { NORMALIZATION_ARRAYS, NORMALIZATION_FORWARD } from './normalization';
 
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 export type Layer = { [key: string]: Json } & { type: string };
@@ -29,6 +31,8 @@ export const ARRAYS: Readonly<Record<string, readonly { name: string; aux?: bool
   EmbeddingLayer: [{ name: 'Weights' }],
   ConstantArrayLayer: [{ name: 'Array' }],
   NetArrayLayer: [{ name: 'Array' }],
+  // issue 12 (w12c)
+  ...NORMALIZATION_ARRAYS,
 };
 
 const VARIADIC = new Set(['ThreadingLayer', 'TotalLayer', 'CatenateLayer', 'DotLayer']);
@@ -496,6 +500,8 @@ export const FORWARD: Readonly<Record<string, Forward>> = {
   TransposeLayer: transpose,
   AggregationLayer: aggregation,
   DotLayer: dot,
+  // issue 12 (w12c)
+  ...NORMALIZATION_FORWARD,
 };
 
 /** A layer's arrays as float64 arrays (null for None). */

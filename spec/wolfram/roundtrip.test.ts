@@ -83,6 +83,16 @@ const EXAMPLES: Record<string, NetJson[]> = {
   ],
   ConstantArrayLayer: [{ type: 'ConstantArrayLayer', Array: [[1, 2], [3, 4]] }],
   NetArrayLayer: [{ type: 'NetArrayLayer', Array: [0.25, -1], Output: [2] }, { type: 'NetArrayLayer', Output: [2] }],
+  // issue 12 (w12c)
+  NormalizationLayer: [
+    { type: 'NormalizationLayer' },
+    { type: 'NormalizationLayer', AggregationLevels: '2;;All', ScalingLevels: 'Same', Epsilon: 0.01, Scaling: null, Biases: null },
+    { type: 'NormalizationLayer', AggregationLevels: [1, -1], ScalingLevels: [2], GroupNumber: [2, 1], Unbiased: true, Method: 'RMS' },
+  ],
+  LocalResponseNormalizationLayer: [
+    { type: 'LocalResponseNormalizationLayer' },
+    { type: 'LocalResponseNormalizationLayer', ChannelWindowSize: 1, Alpha: 0.0001, Beta: 0.75, Bias: 2, Input: [3, 4, 4] },
+  ],
 };
 
 const allLayers = Object.values(EXAMPLES).flat();

@@ -24,6 +24,12 @@ describe('translateNet: every layer form', () => {
       'LinearLayer[1, "Weights" -> ArrayReshape[{1., 2., 3., 4.}, {1, 4}]]',
       { type: 'LinearLayer', OutputDimensions: 1, Weights: { Dimensions: [1, 4], Data: [1, 2, 3, 4] } },
     ],
+    // issue 12 (w12c): NormalizationLayer's levels and options, Scaling -> None
+    [
+      'NormalizationLayer[2;;, "Same", "Epsilon" -> 0.01, "Unbiased" -> True, Method -> "RMS", "GroupNumber" -> {2}, "Scaling" -> None]',
+      { type: 'NormalizationLayer', AggregationLevels: '2;;All', ScalingLevels: 'Same', Epsilon: 0.01, Unbiased: true, Method: 'RMS', GroupNumber: [2], Scaling: null },
+    ],
+    ['NormalizationLayer[{1, -1}, 2, "GroupNumber" -> None]', { type: 'NormalizationLayer', AggregationLevels: [1, -1], ScalingLevels: 2 }],
     ['PoolingLayer[{2, 2}, 2, "Function" -> Mean]', { type: 'PoolingLayer', KernelSize: [2, 2], Stride: 2, Function: 'Mean' }],
     ['PoolingLayer[3]', { type: 'PoolingLayer', KernelSize: 3 }],
     [
@@ -239,6 +245,8 @@ describe('translateNet: errors name the symbol and its place', () => {
       'Invalid net: layer 1 (LinearLayer) "Weights": expected a number or an array of numbers, got x at line 1, column 44',
     ],
     ['LinearLayer[3, "Weights" -> None]', 'invalid_net', 'Invalid net: LinearLayer "Weights": Weights cannot be None at line 1, column 29'],
+    ['NormalizationLayer["Method" -> "Other"]', 'invalid_net', 'Invalid net: NormalizationLayer "Method": expected "Standardize" or "RMS", got "Other" at line 1, column 32'],
+    ['BatchNormalizationLayer["Scaling" -> None]', 'invalid_net', 'Invalid net: BatchNormalizationLayer "Scaling": Scaling cannot be None at line 1, column 38'],
     ['LinearLayer[3, "Input" -> NetEncoder[{"Class", {a, b}}]]', 'unsupported', 'Unsupported: LinearLayer "Input": NetEncoder ports are not supported; give the array shape instead at line 1, column 27'],
     ['LinearLayer[3, "Input" -> "Integer"]', 'unsupported', 'Unsupported: LinearLayer "Input": "Integer" ports need a range: use Restricted["Integer", n] at line 1, column 27'],
     ['LinearLayer[3, "Input" -> {"Varying", 2}]', 'unsupported', 'Unsupported: LinearLayer "Input": dimension "Varying" is not supported at line 1, column 28'],
