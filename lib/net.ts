@@ -116,7 +116,7 @@ function parseNode(raw: unknown, path: LayerPath, inContainer: boolean): NetNode
   const declared: Record<string, PortType> = {};
   for (const [key, value] of Object.entries(params)) {
     if (key === 'type' || def.arrays.some((a) => a.name === key)) continue;
-    if (isPortKey(def, key)) declared[key] = portTypeOf(value as PortShape);
+    if (isPortKey(def, key, params)) declared[key] = portTypeOf(value as PortShape);
   }
   if (Array.isArray(params.Inputs)) {
     (params.Inputs as PortShape[]).forEach((s, i) => (declared[`Input${i + 1}`] = portTypeOf(s)));
@@ -124,8 +124,8 @@ function parseNode(raw: unknown, path: LayerPath, inContainer: boolean): NetNode
   return { kind: 'layer', def, params, arrays, declared };
 }
 
-function isPortKey(def: LayerDef, key: string): boolean {
-  return def.outputs.includes(key) || def.inputs({}, 0).includes(key) || (def.variadic && /^Input[1-9][0-9]*$/.test(key));
+function isPortKey(def: LayerDef, key: string, params: Record<string, unknown>): boolean {
+  return def.outputs.includes(key) || def.inputs(def.named ? params : {}, 0).includes(key) || (def.variadic && /^Input[1-9][0-9]*$/.test(key));
 }
 
 function parseContainer(raw: object, type: 'NetChain' | 'NetGraph', path: LayerPath): ContainerNode {

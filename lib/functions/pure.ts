@@ -169,7 +169,7 @@ function compare(op: (typeof COMPARE)[string], a: Value, b: Value): Value {
 }
 
 /** Unary functions of one argument: [plain-number version or null, tensor version]. */
-const UNARY: Record<string, [((x: number) => number) | null, (x: Tensor) => Tensor]> = {
+export const UNARY: Readonly<Record<string, [((x: number) => number) | null, (x: Tensor) => Tensor]>> = {
   Abs: [Math.abs, (x) => tf.abs(x)],
   Exp: [Math.exp, (x) => tf.exp(x)],
   Sqrt: [Math.sqrt, (x) => tf.sqrt(x)],

@@ -137,6 +137,8 @@ export interface LayerDef<P = any> {
   inputs(params: P, arity?: number): string[];
   readonly outputs: readonly string[];
   readonly variadic: boolean;
+  /** Input ports named by the parameters (FunctionLayer's slots): `inputs(params)` gives them. */
+  readonly named: boolean;
   infer(ctx: InferContext<P>): Inferred;
   forward(ctx: ForwardContext<P>): Record<string, Tensor>;
   readonly fuse?: Fusion;
@@ -151,9 +153,14 @@ interface LayerConfig<S extends z.ZodRawShape, T> {
   arrays?: readonly ArrayDecl[];
   /**
    * Fixed input ports, or `{variadic: count}` for Input1, Input2, ...: the count used when
-   * neither the description nor the wiring gives one (it may depend on the parameters).
+   * neither the description nor the wiring gives one (it may depend on the parameters),
+   * or `{named: ports}` for ports the parameters name (FunctionLayer's `#x + #y &` has
+   * ports "x" and "y"); their shapes are keys of the description like fixed ports'.
    */
-  inputs: readonly string[] | { readonly variadic: number | ((params: Params<S>) => number) };
+  inputs:
+    | readonly string[]
+    | { readonly variadic: number | ((params: Params<S>) => number) }
+    | { readonly named: (params: Params<S>) => string[] };
   outputs?: readonly string[];
   infer(ctx: InferContext<Params<S>>): Inferred<T>;
   forward(ctx: ForwardContext<Params<S>, T>): Record<string, Tensor>;
@@ -171,6 +178,7 @@ export function defineLayer<const S extends z.ZodRawShape, T = undefined>(cfg: L
   const outputs = cfg.outputs ?? ['Output'];
   const arrays = cfg.arrays ?? [];
   const fixedInputs = Array.isArray(cfg.inputs) ? (cfg.inputs as readonly string[]) : undefined;
+  const namedInputs = !fixedInputs && 'named' in cfg.inputs ? (cfg.inputs as { named: (p: Params<S>) => string[] }).named : undefined;
   const shape: Record<string, z.ZodType> = { type: z.literal(cfg.type) };
   Object.assign(shape, cfg.params);
   for (const a of arrays) {
@@ -185,6 +193,18 @@ export function defineLayer<const S extends z.ZodRawShape, T = undefined>(cfg: L
   let schema: z.ZodType;
   if (fixedInputs) {
     schema = z.object(shape).strict();
+  } else if (namedInputs) {
+    schema = z
+      .object(shape)
+      .catchall(PortShapeSchema)
+      .superRefine((value, ctx) => {
+        const ports = namedInputs(value as Params<S>);
+        for (const key of Object.keys(value)) {
+          if (!(key in shape) && !ports.includes(key)) {
+            ctx.addIssue({ code: 'unrecognized_keys', keys: [key], input: value, message: `Unrecognized key: "${key}"` });
+          }
+        }
+      });
   } else {
     shape.Inputs = z.array(PortShapeSchema).min(1).optional().describe('the shapes of the inputs Input1, Input2, ...');
     schema = z
@@ -199,7 +219,7 @@ export function defineLayer<const S extends z.ZodRawShape, T = undefined>(cfg: L
       });
   }
 
-  const defaultArity = fixedInputs ? () => 0 : arityOf((cfg.inputs as { variadic: number | ((p: Params<S>) => number) }).variadic);
+  const defaultArity = fixedInputs || namedInputs ? () => 0 : arityOf((cfg.inputs as { variadic: number | ((p: Params<S>) => number) }).variadic);
   return {
     type: cfg.type,
     layout: cfg.layout ?? 'canonical',
@@ -208,9 +228,11 @@ export function defineLayer<const S extends z.ZodRawShape, T = undefined>(cfg: L
     wolfram: cfg.wolfram ?? NO_PARAMS,
     arrays,
     outputs,
-    variadic: !fixedInputs,
+    variadic: !fixedInputs && !namedInputs,
+    named: namedInputs !== undefined,
     inputs(params, arity) {
       if (fixedInputs) return [...fixedInputs];
+      if (namedInputs) return namedInputs(params);
       const n = arity ?? declaredArity(params) ?? defaultArity(params);
       return Array.from({ length: n }, (_, i) => `Input${i + 1}`);
     },

@@ -28,6 +28,7 @@ import { TransposeLayer } from './transpose';
 // issue 12 (w12c): normalization layers and FunctionLayer
 import { NormalizationLayer } from './normalization';
 import { LocalResponseNormalizationLayer } from './local-response-normalization';
+import { FunctionLayer } from './function';
 
 export const LAYERS: readonly LayerDef[] = [
   LinearLayer,
@@ -57,6 +58,7 @@ export const LAYERS: readonly LayerDef[] = [
   // issue 12 (w12c)
   NormalizationLayer,
   LocalResponseNormalizationLayer,
+  FunctionLayer,
 ];
 
 const BY_TYPE = new Map(LAYERS.map((l) => [l.type, l]));

@@ -11,7 +11,7 @@
 import { describePureFunction } from '../functions/pure';
 import { LAYERS as REGISTRY } from '../layers/registry';
 import type { ParamCodec, ParamKind } from '../layers/wolfram-form';
-import { isJsonObject, type Json } from './json';
+import { isJsonObject, type Json, type NetJson } from './json';
 
 export type { ParamCodec, ParamKind };
 
@@ -26,6 +26,8 @@ export interface LayerForm {
   readonly nullable: readonly string[];
   /** Ports Input1, Input2, ...: the count and shapes may come as InputPorts -> {shapes}. */
   readonly variadic?: boolean;
+  /** For ports the parameters name (FunctionLayer's slots): the ports of a layer's JSON. */
+  readonly ports?: (layer: NetJson) => string[];
 }
 
 /** Internal names (`#Broadcasting`) are checked when read and never written to JSON. */
@@ -40,6 +42,7 @@ const FORMS: ReadonlyMap<string, LayerForm> = new Map(
       arrays: def.arrays.map((a) => a.name),
       nullable: def.arrays.filter((a) => a.nullable).map((a) => a.name),
       variadic: def.variadic,
+      ports: def.named ? (layer: NetJson) => def.inputs(layer) : undefined,
     },
   ]),
 );

@@ -4,8 +4,8 @@
  * linear in the input, with a nesting limit so hostile input gives a syntax error
  * instead of a stack overflow.
  *
- * Precedences follow Wolfram's operator table (higher binds tighter): `[...]` 1000,
- * `@` 640, `^` 590, unary minus 480, `/` 470, `*` and juxtaposition 400, `+ -` 310,
+ * Precedences follow Wolfram's operator table (higher binds tighter): `[...]` and
+ * `[[...]]` (Part) 1000, `@` 640, `^` 590, `.` (Dot) 490, unary minus 480, `/` 470, `*` and juxtaposition 400, `+ -` 310,
  * `;;` 305, comparisons 290, `!` 230, `&&` 215, `||` 214, `<->` 125, `->` `:>` 120,
  * `&` 90, `//` 70. So `-x^2` is `-(x^2)`, `-a/b` is `(-a)/b`, and `"f" -> #^2 &` is
  * `Function["f" -> #^2]`, exactly as in Wolfram.
@@ -78,13 +78,13 @@ type Token =
 
 const SUPPORTED_OPS = [
   '<->', '->', ':>', ';;', '&&', '||', '!=', '==', '<=', '>=', '<|', '|>', '//',
-  '<', '>', '!', '+', '-', '*', '/', '^', '&', '@', '[', ']', '{', '}', '(', ')', ',',
+  '<', '>', '!', '+', '-', '*', '/', '^', '&', '@', '[', ']', '{', '}', '(', ')', ',', '.',
 ];
 /** Recognised only to say clearly that netport does not read them. */
 const UNSUPPORTED_OPS = [
   '===', '=!=', '^:=', '@@@', '//@', '//.', ':=', '::', '^=', '+=', '-=', '*=', '/=',
   '@@', '@*', '/@', '/.', '/;', '..', '++', '--', '**', '<>', '>>', '<<', '~~',
-  '|', '=', ':', ';', '.', "'", '?', '~', '%', '_',
+  '|', '=', ':', ';', "'", '?', '~', '%', '_',
 ];
 const OPS = new Map<string, boolean>([
   ...SUPPORTED_OPS.map((op): [string, boolean] => [op, true]),
@@ -506,6 +506,9 @@ class Parser {
         this.advance();
         return call('Power', [left, this.expr(589)], left.pos);
       }
+      case '.':
+        // Dot (490, flat): a . b . c is Dot[a, b, c].
+        return minBp < 490 ? this.flat(left, '.', 'Dot', 490) : undefined;
       case '/':
       case '*':
         return minBp < 400 || (op === '/' && minBp < 470) ? this.times(left, minBp) : undefined;
@@ -551,7 +554,14 @@ class Parser {
 
   private callArgs(head: Expr): Expr {
     const pos = head.pos;
-    if (this.lexer.charAt(this.tok.end) === '[') this.fail('Part ([[...]]) is not supported');
+    if (this.lexer.charAt(this.tok.end) === '[') {
+      // x[[i, j]]: Part[x, i, j]; the closing ]] are two tokens.
+      this.advance();
+      const specs = this.sequence(']');
+      this.expect(']');
+      if (specs.length === 0) this.fail('Part ([[...]]) needs at least one index', pos);
+      return call('Part', [head, ...specs], pos);
+    }
     const args = this.sequence(']');
     if (symbolName(head) === 'Function') {
       const fn = functionForm(args, pos);

@@ -9,7 +9,7 @@
  */
 import { NetError } from '../errors';
 import { NAMED_FUNCTIONS } from '../functions/pure';
-import type { Json, JsonObject } from './json';
+import type { Json, JsonObject, NetJson } from './json';
 import { isJsonObject } from './json';
 import {
   layerForm,
@@ -65,6 +65,9 @@ function printNode(v: Json, at: string): string {
     else if (form.arrays.includes(name)) text = printArray(x, place);
     else if (PORT_NAME.test(name)) {
       args.push(`${formatString(portName(name))} -> ${printShape(x, place)}`);
+      continue;
+    } else if (form.ports?.(v as NetJson).includes(name)) {
+      args.push(`${formatString(name)} -> ${printShape(x, place)}`);
       continue;
     } else if (name === 'Inputs' && form.variadic) {
       args.push(`InputPorts -> ${printInputPorts(x, slots, place)}`);

@@ -163,6 +163,9 @@ function renderCall(head: Expr, args: readonly Expr[]): Printed {
   if (name === 'TwoWayRule' && args.length === 2 && a && b) {
     return { text: `${wrap(a, 126)} <-> ${wrap(b, 125)}`, prec: 125 };
   }
+  // Part and Dot print as Mathematica's InputForm does: x[[i, j]] and a . b (precedence 490).
+  if (name === 'Part' && args.length >= 2 && a) return atom(`${wrap(a, 1000)}[[${args.slice(1).map(printExpr).join(', ')}]]`);
+  if (name === 'Dot' && args.length >= 2) return { text: args.map((x) => wrap(x, 491)).join(' . '), prec: 490 };
   return atom(`${wrap(head, 1000)}[${args.map(printExpr).join(', ')}]`);
 }
 

@@ -165,7 +165,7 @@ function layer(e: CallExpr, type: string, form: LayerForm, r: Reader, at: string
       else if (form.arrays.includes(name)) set(name, array(arg.rhs, name, r, place, form.nullable.includes(name)), arg);
       else if (PORT_NAME.test(name)) set(name, portShape(arg.rhs, r, place), arg);
       else if (form.variadic && (name === 'InputPorts' || name === 'Inputs')) slotOptions.push(arg);
-      else if (type === 'ThreadingLayer' && arg.lhs.kind === 'string') slotOptions.push(arg);
+      else if ((type === 'ThreadingLayer' || form.ports) && arg.lhs.kind === 'string') slotOptions.push(arg);
       else ignoredOption(type, name, arg, r, where);
       return;
     }
@@ -186,6 +186,8 @@ function layer(e: CallExpr, type: string, form: LayerForm, r: Reader, at: string
     } else if (slots.includes(name)) {
       const port = variadicPort(slots.indexOf(name) + 1);
       set(port, portShape(rule.rhs, r, `${where} "${name}"`), rule);
+    } else if (form.ports?.(out).includes(name)) {
+      set(name, portShape(rule.rhs, r, `${where} "${name}"`), rule);
     } else {
       ignoredOption(type, name, rule, r, where);
     }

@@ -181,6 +181,27 @@ describe('Wolfram parser: precedence', () => {
   });
 });
 
+// issue 12 (w12c): Part and Dot, which FunctionLayer's functions use.
+describe('Wolfram parser: Part (x[[i]]) and Dot (a . b)', () => {
+  test.each([
+    ['x[[1, 2;;3]]', 'Part[x, 1, Span[2, 3]]', 'x[[1, 2 ;; 3]]'],
+    ['#[[-1]] - #[[2, All]] &', 'Function[Plus[Part[#1, -1], Times[-1, Part[#1, 2, All]]]]', '#[[-1]] - #[[2, All]] &'],
+    ['f[x][[1]][[2]]', 'Part[Part[f[x], 1], 2]', 'f[x][[1]][[2]]'],
+    ['x[[y[[1]]]]', 'Part[x, Part[y, 1]]', 'x[[y[[1]]]]'],
+    ['#x . #y &', 'Function[Dot[#x, #y]]', '#x . #y &'],
+    ['2 a . b . c', 'Times[2, Dot[a, b, c]]', '2*a . b . c'],
+    ['a . b^2', 'Dot[a, Power[b, 2]]', 'a . b^2'],
+    ['-a . b', 'Times[-1, Dot[a, b]]', '-a . b'],
+    ['(a + b) . c', 'Dot[Plus[a, b], c]', '(a + b) . c'],
+    ['1.5 . x', 'Dot[1.5r, x]', '1.5 . x'],
+    ['Transpose[#] . # &', 'Function[Dot[Transpose[#1], #1]]', 'Transpose[#] . # &'],
+  ])('%s', (text, tree, printed) => {
+    expect(ff(text)).toBe(tree);
+    expect(printExpr(parse(text))).toBe(printed);
+    expect(ff(printed)).toBe(tree);
+  });
+});
+
 describe('Wolfram parser: errors', () => {
   test.each([
     ['NetChain[{LinearLayer[3]}', 'Wolfram syntax: expected "]" at line 1, column 26'],
@@ -194,7 +215,8 @@ describe('Wolfram parser: errors', () => {
     ['16^^FF', 'Wolfram syntax: base notation (^^) is not supported at line 1, column 3'],
     ['a === b', 'Wolfram syntax: unsupported operator "===" at line 1, column 3'],
     ['x = 3', 'Wolfram syntax: unsupported operator "=" at line 1, column 3'],
-    ['f[[1]]', 'Wolfram syntax: Part ([[...]]) is not supported at line 1, column 2'],
+    ['f[[]]', 'Wolfram syntax: Part ([[...]]) needs at least one index at line 1, column 1'],
+    ['f[[1]', 'Wolfram syntax: expected "]" at line 1, column 6'],
     ['x!', 'Wolfram syntax: factorial (postfix "!") is not supported at line 1, column 2'],
     ['1 +', 'Wolfram syntax: unexpected end of input at line 1, column 4'],
     ['', 'Wolfram syntax: unexpected end of input at line 1, column 1'],

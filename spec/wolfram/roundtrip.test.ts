@@ -93,6 +93,12 @@ const EXAMPLES: Record<string, NetJson[]> = {
     { type: 'LocalResponseNormalizationLayer' },
     { type: 'LocalResponseNormalizationLayer', ChannelWindowSize: 1, Alpha: 0.0001, Beta: 0.75, Bias: 2, Input: [3, 4, 4] },
   ],
+  FunctionLayer: [
+    { type: 'FunctionLayer', Function: 'Total[#^2] &', Input: 3 },
+    { type: 'FunctionLayer', Function: '#x . #y + #x[[1]] &', x: [2, 2], y: 2 },
+    { type: 'FunctionLayer', Function: 'Apply[Function[{a, b}, Catenate[{a, b}]]]', Input1: [2], Input2: [3] },
+    { type: 'FunctionLayer', Function: 'Sin' },
+  ],
 };
 
 const allLayers = Object.values(EXAMPLES).flat();
