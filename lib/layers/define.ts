@@ -156,11 +156,13 @@ interface LayerConfig<S extends z.ZodRawShape, T> {
    * neither the description nor the wiring gives one (it may depend on the parameters),
    * or `{named: ports}` for ports the parameters name (FunctionLayer's `#x + #y &` has
    * ports "x" and "y"); their shapes are keys of the description like fixed ports'.
+   * `ports` gives undefined when the parameters are malformed: the layer then has no
+   * input ports and its inference says what is wrong.
    */
   inputs:
     | readonly string[]
     | { readonly variadic: number | ((params: Params<S>) => number) }
-    | { readonly named: (params: Params<S>) => string[] };
+    | { readonly named: (params: Params<S>) => string[] | undefined };
   outputs?: readonly string[];
   infer(ctx: InferContext<Params<S>>): Inferred<T>;
   forward(ctx: ForwardContext<Params<S>, T>): Record<string, Tensor>;
@@ -178,7 +180,7 @@ export function defineLayer<const S extends z.ZodRawShape, T = undefined>(cfg: L
   const outputs = cfg.outputs ?? ['Output'];
   const arrays = cfg.arrays ?? [];
   const fixedInputs = Array.isArray(cfg.inputs) ? (cfg.inputs as readonly string[]) : undefined;
-  const namedInputs = !fixedInputs && 'named' in cfg.inputs ? (cfg.inputs as { named: (p: Params<S>) => string[] }).named : undefined;
+  const namedInputs = !fixedInputs && 'named' in cfg.inputs ? (cfg.inputs as { named: (p: Params<S>) => string[] | undefined }).named : undefined;
   const shape: Record<string, z.ZodType> = { type: z.literal(cfg.type) };
   Object.assign(shape, cfg.params);
   for (const a of arrays) {
@@ -199,6 +201,7 @@ export function defineLayer<const S extends z.ZodRawShape, T = undefined>(cfg: L
       .catchall(PortShapeSchema)
       .superRefine((value, ctx) => {
         const ports = namedInputs(value as Params<S>);
+        if (ports === undefined) return;
         for (const key of Object.keys(value)) {
           if (!(key in shape) && !ports.includes(key)) {
             ctx.addIssue({ code: 'unrecognized_keys', keys: [key], input: value, message: `Unrecognized key: "${key}"` });
@@ -232,7 +235,7 @@ export function defineLayer<const S extends z.ZodRawShape, T = undefined>(cfg: L
     named: namedInputs !== undefined,
     inputs(params, arity) {
       if (fixedInputs) return [...fixedInputs];
-      if (namedInputs) return namedInputs(params);
+      if (namedInputs) return namedInputs(params) ?? [];
       const n = arity ?? declaredArity(params) ?? defaultArity(params);
       return Array.from({ length: n }, (_, i) => `Input${i + 1}`);
     },

@@ -8,13 +8,13 @@ import { realInput } from './common';
 import { defineLayer } from './define';
 import type { ParamCodec } from './wolfram-form';
 
-/** The ports of a function; a malformed one gets "Input" here and its error from inference. */
-function portsOf(text: unknown): string[] {
-  if (typeof text !== 'string') return ['Input'];
+/** The ports of a function; undefined for a malformed one (inference then says why). */
+function portsOf(text: unknown): string[] | undefined {
+  if (typeof text !== 'string') return undefined;
   try {
     return [...describeArrayFunction(text).ports];
   } catch (e) {
-    if (e instanceof NetError) return ['Input'];
+    if (e instanceof NetError) return undefined;
     throw e;
   }
 }
@@ -46,6 +46,8 @@ export const FunctionLayer = defineLayer({
   inputs: { named: (p) => portsOf(p.Function) },
   infer(ctx) {
     const ports = Object.keys(ctx.inputs);
+    // A malformed function left the layer without ports: say why, with its place.
+    if (ports.length === 0) describeArrayFunction(ctx.params.Function, { where: `${ctx.where} "Function"` });
     const types = ports.map((p) => realInput(ctx, p));
     const f = compileArrayFunction(ctx.params.Function, types.map((t) => t.dims), { where: `${ctx.where} "Function"` });
     if (f.ports.includes('Output')) ctx.fail('names an input port "Output", which is the output port', 'Function');

@@ -655,3 +655,28 @@ add('local-response-normalization', 'lrn-batch', (r) => ({
   net: layer('LocalResponseNormalizationLayer', { ChannelWindowSize: 1, Input: [3, 2] }),
   data: [0, 1].map(() => ({ Input: r.reals([3, 2], -2, 2) })),
 }));
+
+// ---------------------------------------------------------------------------------
+// issue 12 (w12c): FunctionLayer (scripts/reference/function-layer.ts has each function by hand)
+
+const fn = (f: string, ports: Obj): Obj => layer('FunctionLayer', { Function: f, ...ports });
+add('function', 'function-total-squares', (r) => ({ net: fn('Total[#^2] &', { Input: 4 }), data: { Input: r.reals([4], -2, 2) } }));
+add('function', 'function-mean-tanh-max', (r) => ({ net: fn('Mean[Tanh[#]] - Max[#] &', { Input: [3, 2] }), data: { Input: r.reals([3, 2], -2, 2) } }));
+add('function', 'function-named-slots', (r) => ({ net: fn('#x*Exp[-#y^2] + 1 &', { x: [2, 3], y: [2, 3] }), data: { x: r.reals([2, 3]), y: r.reals([2, 3]) } }));
+add('function', 'function-listable-rows', (r) => ({ net: fn('#v + #m &', { v: 2, m: [2, 3] }), data: { v: r.reals([2]), m: r.reals([2, 3]) } }));
+add('function', 'function-dot', (r) => ({ net: fn('#a . #b &', { a: [2, 3], b: 3 }), data: { a: r.reals([2, 3]), b: r.reals([3]) } }));
+add('function', 'function-transpose-dot', (r) => ({ net: fn('Transpose[#] . # &', { Input: [3, 2] }), data: { Input: r.reals([3, 2]) } }));
+add('function', 'function-part', (r) => ({ net: fn('#[[1]] - 2*#[[-1]] + #[[2, 1]] &', { Input: [3, 4] }), data: { Input: r.reals([3, 4]) } }));
+add('function', 'function-part-span-list', (r) => ({ net: fn('#[[2 ;; 3, {1, 3}]] &', { Input: [3, 3] }), data: { Input: r.reals([3, 3]) } }));
+add('function', 'function-catenate', (r) => ({ net: fn('Catenate[{#x, Tanh[#y]}] &', { x: [2, 3], y: [1, 3] }), data: { x: r.reals([2, 3]), y: r.reals([1, 3]) } }));
+add('function', 'function-apply', (r) => ({ net: fn('Apply[# + 2*#2 &]', { Input1: 3, Input2: 3 }), data: { Input1: r.reals([3]), Input2: r.reals([3]) } }));
+add('function', 'function-params-total-2', (r) => ({ net: fn('Function[{u, v}, Total[u*v, 2]]', { u: [2, 3], v: [2, 3] }), data: { u: r.reals([2, 3]), v: r.reals([2, 3]) } }));
+add('function', 'function-list-transpose', (r) => ({
+  net: chain([fn('{Sin[#], LogisticSigmoid[#]} &', {}), fn('Transpose[#, {2, 3, 1}] &', {}), linear(r, 2, 12)], { Input: [2, 3] }),
+  data: { Input: r.reals([2, 3], -2, 2) },
+}));
+add('function', 'function-in-graph', (r) => ({
+  net: graph({ l: linear(r, 3, 2), f: fn('#a . #b &', {}) }, [[port('x'), 'l', port(['f', 'a'])], [port('y'), port(['f', 'b'])]], { x: 2, y: [3, 2] }),
+  data: { x: r.reals([2]), y: r.reals([3, 2]) },
+}));
+add('function', 'function-batch', (r) => ({ net: fn('#x*Exp[-#y^2] + 1 &', { x: 2, y: 2 }), data: [0, 1].map(() => ({ x: r.reals([2]), y: r.reals([2]) })) }));

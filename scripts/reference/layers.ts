@@ -9,6 +9,7 @@ import { type Arr, fromNested, offset, reshape, scalar, unravel, volume, zeros }
 import { abs, kink, max2, min2, NAMED, PURE } from './functions';
 // issue 12 (w12c)
 import { NORMALIZATION_ARRAYS, NORMALIZATION_FORWARD } from './normalization';
+import { FUNCTION_LAYER_FORWARD, functionPorts } from './function-layer';
 
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 export type Layer = { [key: string]: Json } & { type: string };
@@ -42,6 +43,7 @@ const LOSSES = new Set(['CrossEntropyLossLayer', 'MeanSquaredLossLayer', 'MeanAb
 export function layerInputs(layer: Layer, wired?: number): string[] {
   if (LOSSES.has(layer.type)) return ['Input', 'Target'];
   if (layer.type === 'ConstantArrayLayer' || layer.type === 'NetArrayLayer') return [];
+  if (layer.type === 'FunctionLayer') return functionPorts(layer); // issue 12 (w12c)
   if (!VARIADIC.has(layer.type)) return ['Input'];
   let n = Array.isArray(layer.Inputs) ? layer.Inputs.length : 0;
   for (const key of Object.keys(layer)) if (/^Input\d+$/.test(key)) n = Math.max(n, Number(key.slice(5)));
@@ -502,6 +504,7 @@ export const FORWARD: Readonly<Record<string, Forward>> = {
   DotLayer: dot,
   // issue 12 (w12c)
   ...NORMALIZATION_FORWARD,
+  ...FUNCTION_LAYER_FORWARD,
 };
 
 /** A layer's arrays as float64 arrays (null for None). */
