@@ -80,7 +80,7 @@ export const NormalizationLayer = defineLayer({
     const g = params.GroupNumber;
     const groups = g === undefined ? aggregated.map(() => 1) : typeof g === 'number' ? aggregated.map((_, i) => (i === 0 ? g : 1)) : g;
     if (groups.length !== aggregated.length) {
-      ctx.fail(`has ${groups.length} entries, but there are ${aggregated.length} aggregation levels`, 'GroupNumber');
+      ctx.fail(`has ${groups.length} entries, but there ${aggregated.length === 1 ? 'is 1 aggregation level' : `are ${aggregated.length} aggregation levels`}`, 'GroupNumber');
     }
     const view: number[] = [];
     const axes: number[] = [];
