@@ -14,9 +14,10 @@ import { defineLayer } from './define';
  * first dimension). The page warns that the channels must number at least 2c + 1; netport
  * refuses fewer.
  *
- * tf.localResponseNormalization is channel-last, 4-D only, and its gradient kernel is
- * missing on wasm, so the window sum is written out: the squares padded with c zero
- * channels on each side, and the 2c + 1 shifted slices added.
+ * tf.localResponseNormalization computes the same thing (with alpha / (2c + 1)) but only
+ * on 4-D channel-last tensors, so it would need a transpose each way; the window sum is
+ * written out instead, for any rank: the squares padded with c zero channels on each
+ * side, and the 2c + 1 shifted slices added (slice, pad and add have gradients everywhere).
  */
 export const LocalResponseNormalizationLayer = defineLayer({
   type: 'LocalResponseNormalizationLayer',
