@@ -5,6 +5,7 @@
  * computes it, so its shape rules and its gradient formulation are the layer's:
  *   Part -> PartLayer, Transpose -> TransposeLayer, Dot (a . b) -> DotLayer,
  *   Catenate and Join -> CatenateLayer, Total and Mean -> AggregationLayer,
+ *   Reverse -> PartLayer (-1;;1;;-1), Flatten -> FlattenLayer,
  *   Max and Min of arrays -> AggregationLayer over All (Wolfram's Max flattens),
  * and the arithmetic and elementwise functions (those of ElementwiseLayer) act
  * elementwise with Wolfram's listability: an array of rank r meets one of rank s >= r
@@ -27,6 +28,7 @@ import { AggregationLayer } from '../layers/aggregation';
 import { CatenateLayer } from '../layers/catenate';
 import type { LayerDef } from '../layers/define';
 import { DotLayer } from '../layers/dot';
+import { FlattenLayer } from '../layers/flatten';
 import { PartLayer } from '../layers/part';
 import { TransposeLayer } from '../layers/transpose';
 import { formatDims } from '../shapes';
@@ -382,6 +384,16 @@ function compileCall(e: CallExpr, s: Scope): Val {
       const list = args[0]!;
       if (list.kind !== 'list' || list.items.length === 0) return fail(s, 'unsupported', 'Catenate needs a list of arrays {a, b, ...}', list);
       return list.items.length === 1 ? c(list.items[0]!) : lower(CatenateLayer, {}, list.items.map(c), s, e);
+    }
+    case 'Reverse':
+      arity(1, 1);
+      return lower(PartLayer, { Specification: ['-1;;1;;-1'] }, [c(args[0]!)], s, e);
+    case 'Flatten': {
+      // Flatten[x] flattens every level; Flatten[x, n] the first n + 1.
+      arity(1, 2);
+      const n = args[1] ? specOf(args[1], s, e) : 'Infinity';
+      if (n !== 'Infinity' && (typeof n !== 'number' || n < 1)) return fail(s, 'unsupported', 'Flatten[x, n] needs a positive integer n', e);
+      return lower(FlattenLayer, { Level: n }, [c(args[0]!)], s, e);
     }
     case 'Join':
       arity(1, Infinity);

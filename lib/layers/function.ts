@@ -70,6 +70,7 @@ export const FunctionLayer = defineLayer({
     { title: 'Function="Apply[# + 2*#2 &]" Input1={3} Input2={3}', layer: { Function: 'Apply[# + 2*#2 &]', Input1: 3, Input2: 3 } },
     { title: 'Function="Function[{u, v}, Total[u*v, 2]]" u={2, 3} v={2, 3}', layer: { Function: 'Function[{u, v}, Total[u*v, 2]]', u: [2, 3], v: [2, 3] } },
     { title: 'Function="{Sin[#], LogisticSigmoid[#]} &" Input={2}', layer: { Function: '{Sin[#], LogisticSigmoid[#]} &', Input: 2 } },
+    { title: 'Function="Reverse[Flatten[#, 1]] - Flatten[#, 1] &" Input={2, 2, 3}', layer: { Function: 'Reverse[Flatten[#, 1]] - Flatten[#, 1] &', Input: [2, 2, 3] } },
     { title: 'Function="Transpose[#, {2, 3, 1}] &" Input={2, 3, 2}', layer: { Function: 'Transpose[#, {2, 3, 1}] &', Input: [2, 3, 2] } },
   ],
 });

@@ -680,3 +680,4 @@ add('function', 'function-in-graph', (r) => ({
   data: { x: r.reals([2]), y: r.reals([3, 2]) },
 }));
 add('function', 'function-batch', (r) => ({ net: fn('#x*Exp[-#y^2] + 1 &', { x: 2, y: 2 }), data: [0, 1].map(() => ({ x: r.reals([2]), y: r.reals([2]) })) }));
+add('function', 'function-reverse-flatten', (r) => ({ net: fn('Reverse[Flatten[#, 1]] - Flatten[#, 1] &', { Input: [2, 2, 3] }), data: { Input: r.reals([2, 2, 3]) } }));

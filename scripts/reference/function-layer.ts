@@ -79,6 +79,15 @@ export const FUNCTIONS: Readonly<Record<string, Definition>> = {
     ports: ['Input'],
     f: (x) => build([2, ...x.dims], ([k, ...i]) => (k === 0 ? Math.sin(at(x, ...i)) : 1 / (1 + Math.exp(-at(x, ...i))))),
   },
+  // Flatten[#, 1] of {2, 2, 3} is the {4, 3} of its rows in order; Reverse reverses those rows.
+  'Reverse[Flatten[#, 1]] - Flatten[#, 1] &': {
+    ports: ['Input'],
+    f: (x) => {
+      const rows = x.dims[0]! * x.dims[1]!;
+      const cols = x.dims[2]!;
+      return build([rows, cols], ([i, k]) => x.data[(rows - 1 - i!) * cols + k!]! - x.data[i! * cols + k!]!);
+    },
+  },
   // Level k goes to position p[k]: output[i3, i1, i2] = input[i1, i2, i3] for {2, 3, 1}.
   'Transpose[#, {2, 3, 1}] &': {
     ports: ['Input'],
