@@ -82,16 +82,27 @@ export const NormalizationLayer = defineLayer({
     if (groups.length !== aggregated.length) {
       ctx.fail(`has ${groups.length} entries, but there ${aggregated.length === 1 ? 'is 1 aggregation level' : `are ${aggregated.length} aggregation levels`}`, 'GroupNumber');
     }
-    const view: number[] = [];
-    const axes: number[] = [];
+    // The view: each level, a grouped aggregation level as {groups (kept), size / groups
+    // (aggregated)}, then neighbouring levels of one kind merged, so that the statistics
+    // reduce a tensor of rank at most 1 + (number of alternations); wasm's broadcasting,
+    // which the gradients of mean and sub use, is wrong above rank 6.
+    const parts: Array<[number, boolean]> = [];
     dims.forEach((d, i) => {
       const k = aggregated.indexOf(i + 1);
-      if (k < 0) return void view.push(d);
+      if (k < 0) return void parts.push([d, false]);
       const n = groups[k]!;
       if (d % n !== 0) ctx.fail(`splits level ${i + 1} of size ${d} into ${n} groups; ${d} is not a multiple of ${n}`, 'GroupNumber');
-      if (n > 1) view.push(n);
-      view.push(d / n);
-      axes.push(view.length);
+      if (n > 1) parts.push([n, false]);
+      parts.push([d / n, true]);
+    });
+    const view: number[] = [];
+    const axes: number[] = [];
+    parts.forEach(([d, agg], i) => {
+      if (i > 0 && parts[i - 1]![1] === agg) view[view.length - 1] = view[view.length - 1]! * d;
+      else {
+        view.push(d);
+        if (agg) axes.push(view.length);
+      }
     });
     const count = volume(axes.map((a) => view[a - 1]!));
     if (params.Unbiased && count < 2) ctx.fail(`aggregates ${count} value, and the unbiased variance needs at least 2`, 'Unbiased');
@@ -154,6 +165,9 @@ export const NormalizationLayer = defineLayer({
       title: 'Unbiased=True Scaling=None Biases=None Input={3, 3}',
       layer: { Unbiased: true, Input: [3, 3], Scaling: null, Biases: null },
     },
+    // Rank 5 with groups: the view merges to [N, 2, 8], below wasm's rank limit for broadcasting.
+    { title: 'GroupNumber={2, 1, 1, 1, 1} Input={4, 1, 2, 1, 2} (rank 5)', layer: { AggregationLevels: 'All', ScalingLevels: 1, GroupNumber: [2, 1, 1, 1, 1], Input: [4, 1, 2, 1, 2] } },
+    { title: 'AggregationLevels={2, 4} Input={2, 2, 1, 2, 2} (rank 5, alternating levels)', layer: { AggregationLevels: [2, 4], Input: [2, 2, 1, 2, 2] } },
     { title: 'initialized arrays ScalingLevels={1, 2} AggregationLevels=3 Input={2, 2, 3}', layer: { AggregationLevels: 3, ScalingLevels: [1, 2], Input: [2, 2, 3] } },
   ],
 });
