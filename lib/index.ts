@@ -35,3 +35,6 @@ export function loadNet(description: unknown, options?: LoadOptions): Promise<Ne
 
 /** Wolfram syntax: read nets and data written as Wolfram code, print results as Mathematica does. */
 export { parse as parseWolfram, printNet, printResult, translateData, translateNet, translateRequest, translateResult } from './wolfram';
+
+/** `netport describe`: a net as Wolfram's summary panel shows it. */
+export { describeNet, formatSummary, type LayerSummary, type NetSummary, type PortSummary } from './describe';
