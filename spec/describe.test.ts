@@ -97,3 +97,11 @@ test('netport describe --json prints the summary; a bad net is one line on stder
   expect(s.parameters).toEqual({ total: 23, learnable: 23 });
   expect(err.join('')).toMatch(/^netport: invalid_net: .*\n$/);
 });
+
+test("the README's describe example prints what the README shows", () => {
+  const readme = readFileSync(path.join(__dirname, '..', 'README.md'), 'utf8');
+  const m = readme.match(/```sh\nnpx netport describe (\S+)\n```\n\n```text\n([\s\S]*?)```/);
+  expect(m).not.toBeNull();
+  const net = JSON.parse(readFileSync(path.join(__dirname, '..', m![1]!), 'utf8'));
+  expect(`${formatSummary(describeNet(net))}\n`).toBe(m![2]);
+});
