@@ -23,7 +23,7 @@ const CASES: Array<[string, Record<string, unknown>]> = [
 ];
 
 test.each(CASES)('%s reads as its JSON form and prints back to the same', (text, json) => {
-  const net = translateNet(`LinearLayer[2, "Input" -> 3, "Output" -> ${text}]`) as { Output: unknown };
+  const net = translateNet(`LinearLayer[2, "Input" -> 3, "Output" -> ${text}]`) as unknown as { Output: unknown };
   expect(net.Output).toEqual(json);
   expect(translateNet(printNet(net as never))).toEqual(net);
 });
