@@ -24,7 +24,7 @@ export type { Nested, NumArray } from './tensors';
 export { CODERS } from './coders/registry';
 export type { Coder, CoderDef } from './coders/define';
 export { acceptsBatch, isImageValue, type Decoded, type EncodeOptions, type ImageValue } from './coders/ports';
-export { encodePixels, pixelsToArray, type ImageParams } from './coders/image';
+export { encodePixels, imageChannels, imageSize, pixelsToArray, type ImageParams } from './coders/image';
 export { decodeClasses, type DecodedClass, type Label } from './coders/class';
 export { decodeImage, encodePng, isPixels, resizePixels, type Pixels, type ResizeMethod } from './coders/pixels';
 
