@@ -179,7 +179,7 @@ describe.each(TEST_BACKENDS)('where coders may stand, on %s', (backend) => {
       const p = picture(1);
       const grey = Array.from({ length: 8 }, (_, i) => Math.round(0.299 * p.data[3 * i]! + 0.587 * p.data[3 * i + 1]! + 0.114 * p.data[3 * i + 2]!) / 255);
       (g.outputs.Output as number[]).forEach((v, i) => expect(v).toBeCloseTo(grey[i]!, 6));
-      const batch = await graph.encode('img', [{ Image: files[0] }, { Image: files[1] }]);
+      const batch = await graph.encode('img', [{ Image: files[0]! }, { Image: files[1]! }]);
       expect(batch.dims).toEqual([2, 1, 2, 4]);
     } finally {
       inner.dispose();
