@@ -34,6 +34,8 @@ export interface LayerSummary {
   /** Where the layer sits: positions and names from the top (`[2]`, `["enc", 1]`). */
   readonly path: LayerPath;
   readonly type: string;
+  /** The layer's function where it has one by name (ElementwiseLayer Ramp, PoolingLayer Max). */
+  readonly function?: string;
   readonly inputs: readonly PortSummary[];
   readonly outputs: readonly PortSummary[];
   readonly arrays: readonly ArraySummary[];
@@ -68,6 +70,7 @@ function summarize(plan: Plan): NetSummary {
   const layers = nodes.map((n): LayerSummary => ({
     path: n.path,
     type: n.layer.def.type,
+    ...(typeof n.layer.params.Function === 'string' ? { function: n.layer.params.Function } : {}),
     inputs: Object.entries(n.inputs).map(([name, v]) => port(name, v, false)),
     outputs: Object.entries(n.outputs).map(([name, v]) => port(name, v, false)),
     arrays: (byNode.get(n) ?? []).map((s) => ({ name: s.decl.name, dims: s.dims, size: volume(s.dims), auxiliary: !!s.decl.aux, initialized: !!s.value })),
@@ -118,7 +121,7 @@ export function formatSummary(s: NetSummary): string {
   for (const p of s.inputs) rows.push([p.name, p.coderSummary ? 'NetEncoder' : 'port', '', shapeWords(p), p.coderSummary ?? '']);
   for (const l of s.layers) {
     const arr = l.arrays.map((a) => `${a.name} ${a.dims.join('×')} (${count(a.size)}${a.auxiliary ? ', auxiliary' : ''}${a.initialized ? '' : ', not initialized'})`).join(', ');
-    rows.push([pathText(l.path), l.type, portsText(l.inputs), portsText(l.outputs), arr]);
+    rows.push([pathText(l.path), l.function ? `${l.type} ${l.function}` : l.type, portsText(l.inputs), portsText(l.outputs), arr]);
   }
   for (const p of s.outputs) rows.push([p.name, p.coderSummary ? 'NetDecoder' : 'port', shapeWords(p), '', p.coderSummary ?? '']);
   const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));

@@ -54,15 +54,15 @@ test('the image classifier: encoder and decoder on the ports, shapes as inferred
   expect(formatSummary(s)).toMatchInlineSnapshot(`
 "NetChain: 6 layers, 4 arrays, 2,112 parameters
 
-        layer             input                     output                    arrays / coder
-Input   NetEncoder                                  3-tensor (size: 3×32×32)  Image 32x32 RGB, mean {0.5, 0.5, 0.5}, variance {0.0625, 0.0625, 0.0625}
-1       ConvolutionLayer  3-tensor (size: 3×32×32)  3-tensor (size: 3×30×30)  Weights 3×3×3×3 (81), Biases 3 (3)
-2       ElementwiseLayer  3-tensor (size: 3×30×30)  3-tensor (size: 3×30×30)
-3       PoolingLayer      3-tensor (size: 3×30×30)  3-tensor (size: 3×15×15)
-4       FlattenLayer      3-tensor (size: 3×15×15)  vector (size: 675)
-5       LinearLayer       vector (size: 675)        vector (size: 3)          Weights 3×675 (2,025), Biases 3 (3)
-6       SoftmaxLayer      vector (size: 3)          vector (size: 3)
-Output  NetDecoder        vector (size: 3)                                    Class, 3 labels {"red", "green", "blue"}
+        layer                  input                     output                    arrays / coder
+Input   NetEncoder                                       3-tensor (size: 3×32×32)  Image 32x32 RGB, mean {0.5, 0.5, 0.5}, variance {0.0625, 0.0625, 0.0625}
+1       ConvolutionLayer       3-tensor (size: 3×32×32)  3-tensor (size: 3×30×30)  Weights 3×3×3×3 (81), Biases 3 (3)
+2       ElementwiseLayer Ramp  3-tensor (size: 3×30×30)  3-tensor (size: 3×30×30)
+3       PoolingLayer Max       3-tensor (size: 3×30×30)  3-tensor (size: 3×15×15)
+4       FlattenLayer           3-tensor (size: 3×15×15)  vector (size: 675)
+5       LinearLayer            vector (size: 675)        vector (size: 3)          Weights 3×675 (2,025), Biases 3 (3)
+6       SoftmaxLayer           vector (size: 3)          vector (size: 3)
+Output  NetDecoder             vector (size: 3)                                    Class, 3 labels {"red", "green", "blue"}
 
 Parameters: 2,112"
 `);
