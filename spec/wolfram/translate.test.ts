@@ -252,7 +252,7 @@ describe('translateNet: errors name the symbol and its place', () => {
     ['FunctionLayer[#x &, "y" -> 3]', 'unsupported', 'Unsupported: FunctionLayer: FunctionLayer has no option "y" that netport supports at line 1, column 21'],
     ['NormalizationLayer["Method" -> "Other"]', 'invalid_net', 'Invalid net: NormalizationLayer "Method": expected "Standardize" or "RMS", got "Other" at line 1, column 32'],
     ['BatchNormalizationLayer["Scaling" -> None]', 'invalid_net', 'Invalid net: BatchNormalizationLayer "Scaling": Scaling cannot be None at line 1, column 38'],
-    ['LinearLayer[3, "Input" -> NetEncoder[{"Class", {a, b}}]]', 'unsupported', 'Unsupported: LinearLayer "Input": NetEncoder ports are not supported; give the array shape instead at line 1, column 27'],
+    ['LinearLayer[3, "Input" -> NetEncoder[{"Class", {a, b}}]]', 'unsupported', 'Unsupported: LinearLayer "Input": NetEncoder["Class"] is not supported (netport supports "Image") at line 1, column 39'],
     ['LinearLayer[3, "Input" -> "Integer"]', 'unsupported', 'Unsupported: LinearLayer "Input": "Integer" ports need a range: use Restricted["Integer", n] at line 1, column 27'],
     ['LinearLayer[3, "Input" -> {"Varying", 2}]', 'unsupported', 'Unsupported: LinearLayer "Input": dimension "Varying" is not supported at line 1, column 28'],
     ['ElementwiseLayer[Gamma[#] &]', 'unsupported', 'Unsupported: ElementwiseLayer "Function": uses Gamma, which netport cannot compute at line 1, column 18'],
