@@ -27,3 +27,7 @@ export function loadNet(description: unknown, options?: LoadOptions): Promise<Ne
 
 /** Wolfram syntax: read nets and data written as Wolfram code, print results as Mathematica does. */
 export { parse as parseWolfram, printNet, printResult, translateData, translateNet, translateRequest, translateResult } from './wolfram';
+
+/** Gradients against central finite differences; the objective NetPortGradient differentiates. */
+export { gradcheck, type GradcheckEntry, type GradcheckOptions, type GradcheckReport } from './gradcheck';
+export { classOgrad } from './objective';
