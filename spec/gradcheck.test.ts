@@ -3,6 +3,7 @@
  * backend; it must pass on smooth nets and fail where the two genuinely differ (Ramp's
  * kink, where Wolfram's derivative is 0 and the difference quotient 1/2).
  */
+import { main } from '../lib/cli/main';
 import { gradcheck } from '../lib/gradcheck';
 import { loadNet } from '../lib';
 import { expectNoLeak, TEST_BACKENDS, useBackend } from './helpers/backends';
@@ -73,4 +74,21 @@ describe.each(TEST_BACKENDS)('gradcheck on %s', (backend) => {
       net.dispose();
     }
   });
+});
+
+test('netport gradcheck: exit status 1 above the tolerance, naming the worst element', async () => {
+  const out: string[] = [];
+  const o = jest.spyOn(process.stdout, 'write').mockImplementation((c) => (out.push(String(c)), true));
+  try {
+    const code = await main(['gradcheck', 'ElementwiseLayer[Ramp, "Input" -> 3]', '--data', '{-1., 0., 2.}', '--backend', 'cpu']);
+    expect(code).toBe(1);
+  } finally {
+    process.exitCode = undefined;
+    o.mockRestore();
+  }
+  expect(out.join('')).toMatchInlineSnapshot(`
+"NetPortGradient["Input"]: relative error 1.0e+0 over all 3 elements (worst at {2}: 0 against 0.50000000)
+worst 1.0e+0 > tolerance 0.01: FAIL
+"
+`);
 });
