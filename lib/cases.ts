@@ -8,6 +8,7 @@ import { z } from 'zod';
 import type { BackendName } from './backend';
 import { ERROR_CODES, isNetError, type ErrorCode } from './errors';
 import { snippet } from './net';
+import { encodeData } from './coders/ports';
 import { answer, dataAndOgrad, netDescription, parseRequest, type Answer } from './requests';
 import { Net } from './runtime';
 import { translateResult, type WolframResult } from './wolfram/translate';
@@ -101,11 +102,11 @@ export async function runCase(loaded: LoadedCase, backend?: BackendName): Promis
   }
   const c = parsed.data;
   const name = c.name ?? fallbackName;
-  const failures = await runExpectations(c, backend);
+  const failures = await runExpectations(c, backend, path.dirname(loaded.file));
   return { name, file: loaded.file, status: failures.length === 0 ? 'passed' : 'failed', failures };
 }
 
-async function runExpectations(c: Case, backend?: BackendName): Promise<string[]> {
+async function runExpectations(c: Case, backend: BackendName | undefined, dir: string): Promise<string[]> {
   const tol = { rtol: c.tolerance?.rtol ?? 1e-4, atol: c.tolerance?.atol ?? 1e-6 };
   let net: Net;
   try {
@@ -118,7 +119,8 @@ async function runExpectations(c: Case, backend?: BackendName): Promise<string[]
     let ograd = c.ograd;
     try {
       const read = dataAndOgrad(c.data ?? {}, net);
-      data = read.data;
+      // Images ({"Image": "file.png"}, relative to the case file) are decoded and encoded once.
+      data = await encodeData(read.data, net.inputs.map((p) => p.name), net.coders, { baseDir: dir });
       if (read.ograd) ograd = { ...ograd, ...read.ograd };
       if (c.error) {
         net.evaluate(data, { outputs: 'All', ograd });

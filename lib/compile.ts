@@ -5,6 +5,7 @@
  * Port naming follows Wolfram: chain inputs are the first layer's inputs plus the unfed
  * inputs of later layers; graph inputs and outputs are created for unconnected ports.
  */
+import type { Coder } from './coders/define';
 import { netError, where, type LayerPath } from './errors';
 import { defineLayer, type ArrayDecl, type InferContext, type Inferred, type LayerDef } from './layers/define';
 import type { Child, ContainerNode, Edge, Endpoint, LayerNode, NetNode } from './net';
@@ -20,6 +21,8 @@ export interface Value {
   readonly declared: Array<{ readonly type: PortType; readonly by: string }>;
   /** The net's input port this value is, if any. */
   netInput?: string;
+  /** The NetEncoder or NetDecoder a description attaches to it (the outermost one). */
+  coder?: Coder;
 }
 
 export interface PlanNode {
@@ -111,11 +114,16 @@ class Compiler {
     const inputs = ports.inputs.map((name) => {
       const value = this.value(declared[name], `input "${name}"`);
       value.netInput = name;
+      this.attach(value, this.root.coders[name], 'input', [], this.root.kind === 'layer' ? this.root.def.type : this.root.kind, name);
       const assumed = options.assume?.[name];
       if (!value.type && assumed && !(this.root.kind === 'layer' && this.root.declared[name])) value.type = assumed;
       return { name, value };
     });
-    const outputs = ports.outputs.map((name) => ({ name, value: this.value(declared[name], `output "${name}"`) }));
+    const outputs = ports.outputs.map((name) => {
+      const value = this.value(declared[name], `output "${name}"`);
+      this.attach(value, this.root.coders[name], 'output', [], this.root.kind === 'layer' ? this.root.def.type : this.root.kind, name);
+      return { name, value };
+    });
     this.expand(
       this.root,
       [],
@@ -337,14 +345,32 @@ class Compiler {
     if (node.kind === 'layer') {
       const plan: PlanNode = { index: this.nodes.length, path, layer: node, inputs, outputs, feeds: { ...inputs }, fused: new Set() };
       this.nodes.push(plan);
+      for (const [port, v] of Object.entries(inputs)) this.attach(v, node.coders[port], 'input', path, node.def.type, port);
+      for (const [port, v] of Object.entries(outputs)) this.attach(v, node.coders[port], 'output', path, node.def.type, port);
       for (const [port, v] of Object.entries(outputs)) v.producer = { node: plan, port };
       return;
     }
     const ports = this.portsOf(node, path);
-    for (const [name, v] of Object.entries(inputs)) this.declare(v, node, path, name);
-    for (const [name, v] of Object.entries(outputs)) this.declare(v, node, path, name);
+    for (const [name, v] of Object.entries(inputs)) {
+      this.declare(v, node, path, name);
+      if (path.length > 0) this.attach(v, node.coders[name], 'input', path, node.kind, name);
+    }
+    for (const [name, v] of Object.entries(outputs)) {
+      this.declare(v, node, path, name);
+      if (path.length > 0) this.attach(v, node.coders[name], 'output', path, node.kind, name);
+    }
     if (node.kind === 'NetChain') this.expandChain(node, path, inputs, outputs);
     else this.expandGraph(node, path, ports as GraphAnalysis, inputs, outputs);
+  }
+
+  /** An encoder goes on an input port, a decoder on an output port; the outermost one counts. */
+  private attach(v: Value, coder: Coder | undefined, side: 'input' | 'output', path: LayerPath, type: string, port: string): void {
+    if (!coder) return;
+    const wanted = side === 'input' ? 'NetEncoder' : 'NetDecoder';
+    if (coder.def.kind !== wanted) {
+      throw this.invalid(path, type, `"${port}" is an ${side} port, which takes a ${wanted}, not a ${coder.def.kind}`);
+    }
+    v.coder ??= coder;
   }
 
   private declare(v: Value, node: ContainerNode, path: LayerPath, port: string): void {
@@ -398,7 +424,7 @@ class Compiler {
   }
 
   private identity(path: LayerPath, from: Value, to: Value): void {
-    const layer: LayerNode = { kind: 'layer', def: Identity, params: {}, arrays: {}, declared: {} };
+    const layer: LayerNode = { kind: 'layer', def: Identity, params: {}, arrays: {}, declared: {}, coders: {} };
     this.expand(layer, path, { Input: from }, { Output: to });
   }
 

@@ -16,9 +16,17 @@ export { ERROR_CODES, isNetError, NetError, type ErrorCode } from './errors';
 export { LAYERS } from './layers/registry';
 export { NetSchema, parseNet } from './net';
 export { formatSpec, type GradientSpec, type SpecTarget } from './paths';
-export type { ArrayInfo, EvaluateOptions, GradientRequest, GradientResult, LoadOptions, PortInfo, Result, ResultValue } from './runtime';
+export type { ArrayInfo, EvaluateAsyncOptions, EvaluateOptions, GradientRequest, GradientResult, LoadOptions, PortInfo, Result, ResultValue } from './runtime';
 export { Net } from './runtime';
 export type { Nested, NumArray } from './tensors';
+
+/** Coders: NetEncoder["Image"], NetDecoder["Class"] and "Scalar"; images as Pixels; PNG. */
+export { CODERS } from './coders/registry';
+export type { Coder, CoderDef } from './coders/define';
+export { acceptsBatch, isImageValue, type Decoded, type EncodeOptions, type ImageValue } from './coders/ports';
+export { encodePixels, pixelsToArray, type ImageParams } from './coders/image';
+export { decodeClasses, type DecodedClass, type Label } from './coders/class';
+export { decodeImage, encodePng, isPixels, resizePixels, type Pixels, type ResizeMethod } from './coders/pixels';
 
 /** Validates a net description (CONTRACT section 1) and prepares it on a backend. */
 export function loadNet(description: unknown, options?: LoadOptions): Promise<Net> {

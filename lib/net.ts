@@ -6,10 +6,13 @@
  * Schema.
  */
 import { z } from 'zod';
+import type { Coder } from './coders/define';
+import { PortSchema } from './coders/ports';
+import { isCoderJson, readCoder } from './coders/registry';
 import { netError, where, type LayerPath } from './errors';
 import type { LayerDef } from './layers/define';
 import { LAYERS, layerDef } from './layers/registry';
-import { PortShapeSchema, portTypeOf, type PortShape, type PortType } from './shapes';
+import { portTypeOf, type PortShape, type PortType } from './shapes';
 import { closest } from './text';
 import { fromArrayValue, ShapeProblem, type ArrayValue, type NumArray } from './tensors';
 
@@ -22,6 +25,8 @@ export interface LayerNode {
   readonly arrays: Readonly<Record<string, NumArray | null | undefined>>;
   /** Port shapes the description declares. */
   readonly declared: Readonly<Record<string, PortType>>;
+  /** NetEncoders and NetDecoders the description attaches to ports. */
+  readonly coders: Readonly<Record<string, Coder>>;
 }
 
 export interface ContainerNode {
@@ -31,6 +36,7 @@ export interface ContainerNode {
   readonly named: boolean;
   readonly edges: readonly Edge[];
   readonly declared: Readonly<Record<string, PortType>>;
+  readonly coders: Readonly<Record<string, Coder>>;
 }
 
 export type NetNode = LayerNode | ContainerNode;
@@ -63,7 +69,7 @@ export const EdgeSchema = z
 const layerList = (what: string) =>
   z.union([z.array(z.unknown()).min(1), z.record(z.string(), z.unknown())]).describe(`the ${what}: a list of layers, or an object of named layers`);
 
-const portShapes = PortShapeSchema.describe('a port shape: n, a list of dimensions, "Real", or {"Index": n, "Dimensions": [...]}');
+const portShapes = PortSchema.describe('a port shape: n, a list of dimensions, "Real", {"Index": n, "Dimensions": [...]}, or a coder {"NetEncoder": "Image", ...}, {"NetDecoder": "Class", ...}');
 
 const ChainShape = z.object({ type: z.literal('NetChain'), Layers: layerList('layers') }).catchall(portShapes);
 const GraphShape = z
@@ -99,6 +105,7 @@ function parseNode(raw: unknown, path: LayerPath, inContainer: boolean): NetNode
     const hint = closest(type, known);
     throw netError('invalid_net', `Invalid net: ${path.length === 0 ? 'the net' : where(path)} has unknown type ${JSON.stringify(type)}${hint ? ` (did you mean "${hint}"?)` : ''}`, where(path));
   }
+  const coders = readCoders(raw as Record<string, unknown>, path, type);
   const parsed = def.schema.safeParse(raw);
   if (!parsed.success) throw zodError(parsed.error, raw as Record<string, unknown>, def.schema, path, type);
   const params = parsed.data as Record<string, unknown>;
@@ -116,12 +123,32 @@ function parseNode(raw: unknown, path: LayerPath, inContainer: boolean): NetNode
   const declared: Record<string, PortType> = {};
   for (const [key, value] of Object.entries(params)) {
     if (key === 'type' || def.arrays.some((a) => a.name === key)) continue;
-    if (isPortKey(def, key)) declared[key] = portTypeOf(value as PortShape);
+    if (isPortKey(def, key)) setDeclared(declared, key, value, coders);
   }
   if (Array.isArray(params.Inputs)) {
-    (params.Inputs as PortShape[]).forEach((s, i) => (declared[`Input${i + 1}`] = portTypeOf(s)));
+    (params.Inputs as PortShape[]).forEach((s, i) => {
+      const key = `Input${i + 1}`;
+      if (isCoderJson(s)) coders[key] = readCoder(s, `${where(path, type)} "Inputs" ${i + 1}`);
+      setDeclared(declared, key, s, coders);
+    });
   }
-  return { kind: 'layer', def, params, arrays, declared };
+  return { kind: 'layer', def, params, arrays, declared, coders };
+}
+
+/** The coders among a description's port values, each checked with a message naming its place. */
+function readCoders(raw: Record<string, unknown>, path: LayerPath, type: string): Record<string, Coder> {
+  const coders: Record<string, Coder> = {};
+  for (const [key, value] of Object.entries(raw)) {
+    if (isCoderJson(value)) coders[key] = readCoder(value, `${where(path, type)} "${key}"`);
+  }
+  return coders;
+}
+
+/** A port's declared type: its shape, or the type its coder fixes (a Scalar decoder fixes none). */
+function setDeclared(declared: Record<string, PortType>, key: string, value: unknown, coders: Record<string, Coder>): void {
+  const coder = coders[key];
+  const t = coder ? coder.def.type(coder.params) : portTypeOf(value as PortShape);
+  if (t) declared[key] = t;
 }
 
 function isPortKey(def: LayerDef, key: string): boolean {
@@ -130,6 +157,7 @@ function isPortKey(def: LayerDef, key: string): boolean {
 
 function parseContainer(raw: object, type: 'NetChain' | 'NetGraph', path: LayerPath): ContainerNode {
   const schema = CONTAINERS[type];
+  const coders = readCoders(raw as Record<string, unknown>, path, type);
   const parsed = schema.safeParse(raw);
   if (!parsed.success) throw zodError(parsed.error, raw as Record<string, unknown>, schema, path, type);
   const { Layers: layers, Edges: edges, type: _type, ...ports } = parsed.data as Record<string, unknown> & {
@@ -146,8 +174,9 @@ function parseContainer(raw: object, type: 'NetChain' | 'NetGraph', path: LayerP
     position: i + 1,
     node: parseNode(value, [...path, key], true),
   }));
-  const declared = Object.fromEntries(Object.entries(ports).map(([k, v]) => [k, portTypeOf(v as PortShape)]));
-  return { kind: type, children, named, edges: edges ?? [], declared };
+  const declared: Record<string, PortType> = {};
+  for (const [k, v] of Object.entries(ports)) setDeclared(declared, k, v, coders);
+  return { kind: type, children, named, edges: edges ?? [], declared, coders };
 }
 
 /** The first zod issue, in the user's terms. */

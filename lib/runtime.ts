@@ -5,6 +5,8 @@
 import type { Tensor } from '@tensorflow/tfjs-core';
 import { activate, selectBackend, type BackendName } from './backend';
 import { tf } from './backend/tf';
+import { coderJson } from './coders/define';
+import { classOgrads, decodeOutput, encodeData, encodeImageValue, isImageValue, rejectImages, type Decoded, type EncodeOptions, type ImageValue, type PortCoders } from './coders/ports';
 import { compile, type ArraySlot, type Plan, type PlanNode } from './compile';
 import { prepareData, prepareOgrad } from './data';
 import { formatKey, netError, where, type LayerPath } from './errors';
@@ -45,7 +47,16 @@ export interface EvaluateOptions<F extends 'nested' | 'typed' = 'nested'> {
    * gradient uses the moving statistics in both modes, as Wolfram's `net[x]` does.
    */
   readonly batchNorm?: Statistics;
+  /**
+   * Also decode the outputs that have a decoder (all outputs are then returned unless
+   * `outputs` says otherwise) (NetDecoder["Class"]: the class and the
+   * probabilities by label; "Scalar": the number) into `decoded`; `outputs` stay raw.
+   */
+  readonly decode?: boolean;
 }
+
+/** Options of evaluateAsync: those of evaluate, and where relative image paths are read from. */
+export interface EvaluateAsyncOptions<F extends 'nested' | 'typed' = 'nested'> extends EvaluateOptions<F>, EncodeOptions {}
 
 export type ResultValue<F> = F extends 'typed' ? NumArray : Nested;
 
@@ -62,6 +73,8 @@ export interface GradientResult<V> {
 export interface Result<V> {
   readonly outputs: Readonly<Record<string, V>>;
   readonly gradients: ReadonlyArray<GradientResult<V>>;
+  /** With `decode`: the decoded outputs (those with a decoder), a list for a batch. */
+  readonly decoded?: Readonly<Record<string, Decoded | Decoded[]>>;
 }
 
 export interface PortInfo {
@@ -70,6 +83,8 @@ export interface PortInfo {
   readonly dims: readonly number[];
   /** For integer ports: the values are 1..classes. */
   readonly classes?: number;
+  /** The port's NetEncoder or NetDecoder in its JSON form, defaults filled. */
+  readonly coder?: Readonly<Record<string, unknown>>;
 }
 
 export interface ArrayInfo {
@@ -84,6 +99,8 @@ export class Net {
   private readonly tensors = new Map<ArraySlot, Tensor>();
   private runtime: Runtime | undefined;
   private disposed = false;
+  /** The coders of the net's input and output ports. */
+  readonly coders: PortCoders;
 
   private constructor(
     private readonly plan: Plan,
@@ -91,7 +108,10 @@ export class Net {
     readonly backend: BackendName,
     /** BatchNormalizationLayer's statistics under gradients, unless an evaluation says otherwise. */
     readonly batchNorm: Statistics = 'moving',
-  ) {}
+  ) {
+    const coders = (ports: Plan['inputs']) => new Map(ports.flatMap((p) => (p.value.coder ? [[p.name, p.value.coder] as const] : [])));
+    this.coders = { inputs: coders(plan.inputs), outputs: coders(plan.outputs) };
+  }
 
   /** Validates the description, infers its shapes and prepares it on a backend. */
   static async load(description: unknown, options: LoadOptions = {}): Promise<Net> {
@@ -107,11 +127,11 @@ export class Net {
   }
 
   get inputs(): PortInfo[] {
-    return this.plan.inputs.map((p) => portInfo(p.name, p.value.type!));
+    return this.plan.inputs.map((p) => portInfo(p.name, p.value.type!, p.value.coder));
   }
 
   get outputs(): PortInfo[] {
-    return this.plan.outputs.map((p) => portInfo(p.name, p.value.type!));
+    return this.plan.outputs.map((p) => portInfo(p.name, p.value.type!, p.value.coder));
   }
 
   get arrays(): ArrayInfo[] {
@@ -170,10 +190,14 @@ export class Net {
     this.check();
     const plan = this.plan;
     const specs = this.resolve(options.gradients ?? []);
+    rejectImages(data, plan.inputs.map((p) => p.name));
     const prepared = prepareData(plan, data);
-    const ograd = options.ograd === undefined ? undefined : prepareOgrad(plan, options.ograd, prepared);
+    const ograd =
+      options.ograd === undefined
+        ? undefined
+        : prepareOgrad(plan, classOgrads(options.ograd, this.coders, prepared.batch, prepared.batched), prepared);
     const outputs =
-      options.outputs === 'All' || (options.outputs === undefined && specs.length === 0)
+      options.outputs === 'All' || (options.outputs === undefined && (specs.length === 0 || options.decode))
         ? plan.outputs.map((p) => p.name)
         : [...(options.outputs ?? [])];
     for (const name of outputs) {
@@ -188,10 +212,44 @@ export class Net {
       const a = batchless && !prepared.batched ? { dims: array.dims.slice(1), data: array.data } : array;
       return (options.format === 'typed' ? a : toNested(a)) as ResultValue<F>;
     };
-    return {
+    const result = {
       outputs: Object.fromEntries(outputs.map((name, i) => [name, format(computed.outputs[i]!, true)])),
       gradients: specs.map((s, i) => ({ request: s.request, spec: s.spec, key: s.key, value: format(computed.gradients[i]!, s.target.kind === 'input') })),
     };
+    if (!options.decode) return result;
+    const decoded: Record<string, Decoded | Decoded[]> = {};
+    outputs.forEach((name, i) => {
+      const coder = this.coders.outputs.get(name);
+      if (coder) decoded[name] = decodeOutput(coder, computed.outputs[i]!, name, prepared.batched);
+    });
+    return { ...result, decoded };
+  }
+
+  /**
+   * evaluate() for data that may hold images (`{"Image": path | bytes | Pixels}`, or a
+   * list of them for a batch) on ports with an image encoder: they are decoded and
+   * encoded first (decoding is asynchronous), then evaluated as their arrays.
+   */
+  async evaluateAsync<F extends 'nested' | 'typed' = 'nested'>(data: unknown, options: EvaluateAsyncOptions<F> = {}): Promise<Result<ResultValue<F>>> {
+    this.check();
+    const encoded = await encodeData(data, this.plan.inputs.map((p) => p.name), this.coders, options);
+    return this.evaluate(encoded, options);
+  }
+
+  /**
+   * What an input port's encoder makes of an image (or a batch of images): the array
+   * `{c, h, w}` (`{n, c, h, w}`) that the net evaluates, and that NetPortGradient of the
+   * port is taken with respect to.
+   */
+  async encode(port: string, image: ImageValue | readonly ImageValue[] | ImageValue['Image'], options: EncodeOptions = {}): Promise<NumArray> {
+    this.check();
+    const coder = this.coders.inputs.get(port);
+    if (!coder) {
+      const known = this.plan.inputs.some((p) => p.name === port);
+      throw netError(known ? 'invalid_data' : 'unknown_port', known ? `Invalid data: the input "${port}" has no encoder` : `"${port}" is not an input port of the net (inputs: ${this.plan.inputs.map((p) => `"${p.name}"`).join(', ')})`);
+    }
+    const value = Array.isArray(image) || isImageValue(image) ? image : { Image: image as ImageValue['Image'] };
+    return encodeImageValue(coder, value as ImageValue | ImageValue[], port, options);
   }
 
   private readonly resolved = new Map<string, Array<ResolvedSpec & { request: number }>>();
@@ -265,8 +323,9 @@ function toTarget(g: GradientRequest): SpecTarget {
   return typeof g === 'object' && g !== null && !Array.isArray(g) ? parseSpec(g).NetPortGradient : parseSpec({ NetPortGradient: g }).NetPortGradient;
 }
 
-function portInfo(name: string, type: { dims: readonly number[]; index?: number }): PortInfo {
-  return type.index === undefined ? { name, dims: type.dims } : { name, dims: type.dims, classes: type.index };
+function portInfo(name: string, type: { dims: readonly number[]; index?: number }, coder: Parameters<typeof coderJson>[0] | undefined): PortInfo {
+  const info: PortInfo = type.index === undefined ? { name, dims: type.dims } : { name, dims: type.dims, classes: type.index };
+  return coder ? { ...info, coder: coderJson(coder) } : info;
 }
 
 function notInitialized(slot: ArraySlot) {

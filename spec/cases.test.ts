@@ -49,7 +49,7 @@ describe.each(TEST_BACKENDS)('shared case files on %s', (backend) => {
   test(`every case in fixtures/cases passes on ${backend}`, async () => {
     const reports = await expectNoLeak(() => checkCases([FIXTURES], { backend }));
     expect(reports.filter((r) => r.status === 'failed')).toEqual([]);
-    expect(reports).toHaveLength(16);
+    expect(reports).toHaveLength(17);
   });
 
   test(`every case of fixtures/wolfram (the same cases in Wolfram syntax) passes on ${backend}`, async () => {
@@ -72,7 +72,7 @@ describe.each(TEST_BACKENDS)('shared case files on %s', (backend) => {
     expect(reports.length).toBeGreaterThanOrEqual(395);
   });
 
-  test(`netport check fixtures/cases --backend ${backend} prints "16 passed, 0 failed"`, async () => {
+  test(`netport check fixtures/cases --backend ${backend} prints "17 passed, 0 failed"`, async () => {
     const out: string[] = [];
     const spy = jest.spyOn(process.stdout, 'write').mockImplementation((chunk) => (out.push(String(chunk)), true));
     try {
@@ -81,7 +81,7 @@ describe.each(TEST_BACKENDS)('shared case files on %s', (backend) => {
       spy.mockRestore();
     }
     const lines = out.join('').trim().split('\n');
-    expect(lines).toHaveLength(17);
-    expect(lines[16]).toBe('16 passed, 0 failed');
+    expect(lines).toHaveLength(18);
+    expect(lines[17]).toBe('17 passed, 0 failed');
   });
 });

@@ -5,6 +5,9 @@
  */
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { existsSync, readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import type { DecodedClass } from '../coders/class';
+import { encodeData } from '../coders/ports';
 import { BACKENDS, type BackendName } from '../backend';
 import { checkCases } from '../cases';
 import { isNetError } from '../errors';
@@ -55,6 +58,18 @@ export function parseOgrad(text: string, previous: Array<[string, string]> = [])
   return [...previous, [text.slice(0, eq), text.slice(eq + 1)]];
 }
 
+/** `--image PORT=FILE` (or `--image FILE` for the net's one input); repeatable, a port given several is a batch. */
+export function parseImage(text: string, previous: Array<[string | undefined, string]> = []): Array<[string | undefined, string]> {
+  const eq = text.indexOf('=');
+  return [...previous, eq > 0 && !existsSync(text) ? [text.slice(0, eq), text.slice(eq + 1)] : [undefined, text]];
+}
+
+/** An output gradient given on the command line: `class:LABEL` imposes the unit vector of a class. */
+export function ogradValue(text: string, port: string): unknown {
+  if (text.startsWith('class:')) return { Class: text.slice('class:'.length) };
+  return readInput(text, `the output gradient for ${port}`);
+}
+
 export function parseSeed(text: string): number {
   if (!/^\d+$/.test(text)) throw new InvalidArgumentError(`"${text}" is not a non-negative integer seed`);
   return Number(text);
@@ -63,7 +78,9 @@ export function parseSeed(text: string): number {
 export const backendOption = () => new Option('--backend <name>', 'cpu, wasm or tensorflow (default: tensorflow if tfjs-node is installed, else wasm)').choices(BACKENDS);
 
 interface EvalOptions {
-  data: string;
+  data?: string;
+  image?: Array<[string | undefined, string]>;
+  decode?: boolean;
   grad?: SpecTarget[];
   request?: string;
   ograd?: Array<[string, string]>;
@@ -79,6 +96,29 @@ function specKey(spec: SpecJson): string {
   return typeof spec === 'string' ? spec : formatSpec(spec.NetPortGradient);
 }
 
+/** Data with the `--image` files added: one image per port, or a batch where a port is given several. */
+function withImages(data: unknown, images: ReadonlyArray<[string | undefined, string]>, inputs: readonly string[]): unknown {
+  if (images.length === 0) return data;
+  const byPort = new Map<string, string[]>();
+  for (const [port, file] of images) {
+    if (port === undefined && inputs.length !== 1) throw new UsageError(`--image ${file}: the net has ${inputs.length} inputs; name the port, --image PORT=${file}`);
+    if (!existsSync(file)) throw new UsageError(`cannot read the image ${JSON.stringify(file)}: no such file`);
+    const name = port ?? inputs[0]!;
+    byPort.set(name, [...(byPort.get(name) ?? []), path.resolve(file)]);
+  }
+  const record = typeof data === 'object' && data !== null && !Array.isArray(data) ? (data as Record<string, unknown>) : {};
+  return { ...record, ...Object.fromEntries([...byPort].map(([port, files]) => [port, files.length === 1 ? { Image: files[0] } : files.map((f) => ({ Image: f }))])) };
+}
+
+/** A decoded output for the terminal: `"cat" (cat 0.71, dog 0.29)`, or a list of them for a batch. */
+function formatDecoded(v: unknown): string {
+  if (Array.isArray(v)) return `{${v.map(formatDecoded).join(', ')}}`;
+  if (typeof v === 'number') return String(v);
+  const c = v as DecodedClass;
+  const top = Object.entries(c.Probabilities).sort((a, b) => b[1] - a[1]).slice(0, 5);
+  return `${JSON.stringify(c.Class)} (${top.map(([l, p]) => `${l} ${p.toPrecision(4)}`).join(', ')}${Object.keys(c.Probabilities).length > 5 ? ', ...' : ''})`;
+}
+
 export function program(): Command {
   const cli = new Command('netport')
     .description("Wolfram Language neural-net gradients (NetPortGradient) on TensorFlow.js")
@@ -89,10 +129,12 @@ export function program(): Command {
     .command('eval')
     .description('evaluate a net on data: its outputs and the requested gradients')
     .argument('<net>', 'the net description: a JSON or Wolfram file, or inline JSON or Wolfram text')
-    .requiredOption('--data <file>', 'the input data: a file or inline JSON/Wolfram, keyed by input port')
+    .option('--data <file>', 'the input data: a file or inline JSON/Wolfram, keyed by input port; {"Image": "file.png"} is an image (relative to the data file)')
+    .option('--image <port=file>', 'an image for a port with an image encoder: PORT=FILE (or FILE for the one input); repeatable, several for one port make a batch', parseImage)
+    .option('--decode', 'print outputs with a decoder decoded (NetDecoder["Class"]: the class and the probabilities by label)')
     .option('--grad <spec>', 'a gradient: Input, 1,Weights (a path) or All; repeatable', parseGradSpec)
     .option('--request <wolfram>', 'what follows the data in net[data, request], in Wolfram syntax, e.g. \'{NetPortGradient["Input"], "Output"}\'')
-    .option('--ograd <port=file>', 'impose an output gradient: PORT=FILE.json, PORT=number or PORT=null; repeatable', parseOgrad)
+    .option('--ograd <port=file>', 'impose an output gradient: PORT=FILE.json, PORT=number, PORT=null, or PORT=class:LABEL (the unit vector of a class); repeatable', parseOgrad)
     .option('--init <seed>', 'initialize missing arrays, reproducibly, with this seed', parseSeed)
     .addOption(
       new Option('--batchnorm <statistics>', "BatchNormalizationLayer's statistics under gradients: moving (default) or batch (Wolfram's: the batch's own)").choices(['moving', 'batch']),
@@ -105,13 +147,20 @@ export function program(): Command {
       const description = netDescription(readInput(netArg, 'the net'));
       const net = await Net.load(description, { backend: opts.backend, initialize: opts.init, batchNorm: opts.batchnorm });
       try {
-        const { data, ograd: imposed } = dataAndOgrad(readInput(opts.data, 'the data'), net);
+        if (opts.data === undefined && !opts.image) throw new UsageError('give the input data: --data FILE, or --image PORT=FILE for a port with an image encoder');
+        const read = opts.data === undefined ? { data: {} } : dataAndOgrad(readInput(opts.data, 'the data'), net);
+        const imposed = read.ograd;
+        const baseDir = opts.data !== undefined && existsSync(opts.data) ? path.dirname(opts.data) : process.cwd();
+        const inputs = net.inputs.map((p) => p.name);
+        const data = await encodeData(withImages(read.data, opts.image ?? [], inputs), inputs, net.coders, { baseDir });
         const ograd = opts.ograd || imposed
-          ? { ...imposed, ...Object.fromEntries((opts.ograd ?? []).map(([port, v]) => [port, readInput(v, `the output gradient for ${port}`)])) }
+          ? { ...imposed, ...Object.fromEntries((opts.ograd ?? []).map(([port, v]) => [port, ogradValue(v, port)])) }
           : undefined;
         const format = opts.json ? 'json' : opts.format;
         let entries: Array<[string, Nested]>;
+        let decoded: Record<string, unknown> = {};
         if (format === 'wl' || opts.request) {
+          if (opts.decode) throw new UsageError('--decode goes with the text and json formats, not with --request or --format wl');
           const { specs, list } = opts.request
             ? parseRequest(opts.request)
             : opts.grad
@@ -124,13 +173,14 @@ export function program(): Command {
           }
           entries = a.kind === 'value' ? [[specKey(specs[0]!), a.value]] : a.entries.map(([k, v]) => [specKey(k), v]);
         } else {
-          const r = net.evaluate(data, { outputs: 'All', gradients: opts.grad ?? [], ograd });
+          const r = net.evaluate(data, { outputs: 'All', gradients: opts.grad ?? [], ograd, decode: opts.decode });
           entries = [...Object.entries(r.outputs), ...r.gradients.map((g): [string, Nested] => [g.key, g.value])];
+          decoded = r.decoded ?? {};
         }
         if (format === 'json') {
-          process.stdout.write(`${JSON.stringify(Object.fromEntries(entries.map(([k, v]) => [k, valueData(v)])))}\n`);
+          process.stdout.write(`${JSON.stringify(Object.fromEntries(entries.map(([k, v]) => [k, k in decoded ? decoded[k] : valueData(v)])))}\n`);
         } else {
-          for (const [key, value] of entries) process.stdout.write(`${key} = ${valueJson(value)}\n`);
+          for (const [key, value] of entries) process.stdout.write(key in decoded ? `${key} = ${formatDecoded(decoded[key]!)}\n` : `${key} = ${valueJson(value)}\n`);
         }
       } finally {
         net.dispose();

@@ -5,7 +5,8 @@
  */
 import type { Tensor } from '@tensorflow/tfjs-core';
 import { z } from 'zod';
-import { PortShapeSchema, type PortType } from '../shapes';
+import { PortSchema } from '../coders/ports';
+import type { PortType } from '../shapes';
 import { ArrayValueSchema } from '../tensors';
 import { NO_PARAMS, type WolframForm } from './wolfram-form';
 
@@ -179,17 +180,17 @@ export function defineLayer<const S extends z.ZodRawShape, T = undefined>(cfg: L
       `the array "${a.name}": a nested list, or {"Dimensions", "Data"}${a.nullable ? ', or null for None' : ''}`,
     );
   }
-  const portShape = PortShapeSchema.optional().describe('a port shape: n, a list of dimensions, "Real", or {"Index": n, "Dimensions": [...]}');
+  const portShape = PortSchema.optional().describe('a port shape: n, a list of dimensions, "Real", {"Index": n, "Dimensions": [...]}, or a coder {"NetEncoder": ...} / {"NetDecoder": ...}');
   for (const p of [...(fixedInputs ?? []), ...outputs]) shape[p] = portShape;
 
   let schema: z.ZodType;
   if (fixedInputs) {
     schema = z.object(shape).strict();
   } else {
-    shape.Inputs = z.array(PortShapeSchema).min(1).optional().describe('the shapes of the inputs Input1, Input2, ...');
+    shape.Inputs = z.array(PortSchema).min(1).optional().describe('the shapes of the inputs Input1, Input2, ...');
     schema = z
       .object(shape)
-      .catchall(PortShapeSchema)
+      .catchall(PortSchema)
       .superRefine((value, ctx) => {
         for (const key of Object.keys(value)) {
           if (!(key in shape) && !VARIADIC_PORT.test(key)) {

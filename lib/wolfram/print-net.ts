@@ -7,6 +7,8 @@
  * prints Real32 arrays; `{"Dimensions", "Data"}` arrays print as ArrayReshape[data, dims],
  * which translateNet reads back into the same form.
  */
+import type { CoderKind } from '../coders/define';
+import { coderDef } from '../coders/registry';
 import { NetError } from '../errors';
 import { NAMED_FUNCTIONS } from '../functions/pure';
 import type { Json, JsonObject } from './json';
@@ -228,7 +230,33 @@ function printShape(v: Json, where: string): string {
     if (!Array.isArray(dims)) return fail(where, '"Dimensions" must be a list');
     return dims.length === 0 ? index : `{${dims.map((d) => expectInteger(d, where, 1)).join(', ')}, ${index}}`;
   }
+  if (isJsonObject(v) && (typeof v.NetEncoder === 'string' || typeof v.NetDecoder === 'string')) return printCoder(v, where);
   return fail(where, `expected a port shape, got ${JSON.stringify(v)}`);
+}
+
+/** `NetEncoder[{"Image", {224, 224}, "MeanImage" -> {...}}]`, `NetDecoder[{"Class", {"cat", "dog"}}]`. */
+function printCoder(v: JsonObject, where: string): string {
+  const kind: CoderKind = typeof v.NetEncoder === 'string' ? 'NetEncoder' : 'NetDecoder';
+  const name = v[kind] as string;
+  const def = coderDef(kind, name);
+  if (!def) return fail(where, `${kind} ${JSON.stringify(name)} is not supported`);
+  const value = (x: Json): string => (typeof x === 'string' ? formatString(x) : Array.isArray(x) && x.some((y) => typeof y === 'string') ? `{${x.map(value).join(', ')}}` : printValue(x));
+  const parts = [formatString(name)];
+  // Positional parameters while they are given in order; the rest as rules.
+  let positional = true;
+  const keys = Object.keys(v).filter((k) => k !== kind && v[k] !== undefined);
+  for (const key of def.positional) {
+    if (!positional || !keys.includes(key)) {
+      positional = false;
+      continue;
+    }
+    parts.push(value(v[key]!));
+    keys.splice(keys.indexOf(key), 1);
+    // ColorSpace reads better as a rule; ImageSize and Labels go by position, as Wolfram users write them.
+    if (key === 'ImageSize') positional = false;
+  }
+  for (const key of keys) parts.push(`${formatString(key)} -> ${value(v[key]!)}`);
+  return parts.length === 1 ? `${kind}[${parts[0]}]` : `${kind}[{${parts.join(', ')}}]`;
 }
 
 /** An edge endpoint; a ThreadingLayer's port Input<k> is written with its slot name (see slotPorts). */

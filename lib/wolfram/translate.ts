@@ -7,6 +7,8 @@
  * are 'unsupported'; malformed values are 'invalid_net' (or 'invalid_data' /
  * 'invalid_spec' for data and requests).
  */
+import type { CoderKind } from '../coders/define';
+import { CODERS, coderDef } from '../coders/registry';
 import { type ErrorCode, NetError } from '../errors';
 import { type CallExpr, type Expr, headName, isSymbol, symbolName } from './ast';
 import { constantValue, describePureFunction, NAMED_FUNCTIONS } from '../functions/pure';
@@ -424,10 +426,66 @@ function portShape(e: Expr, r: Reader, where: string): Json {
     return lastIndex === undefined ? dims : { Index: lastIndex, Dimensions: dims };
   }
   const head = headName(e);
-  if (head === 'NetEncoder' || head === 'NetDecoder') {
-    return r.fail(`${head} ports are not supported; give the array shape instead`, e, where, 'unsupported');
-  }
+  if ((head === 'NetEncoder' || head === 'NetDecoder') && e.kind === 'call') return coder(e, head, r, where);
   return r.fail(`expected a port shape, got ${r.show(e)}`, e, where);
+}
+
+/**
+ * `NetEncoder["Image"]`, `NetEncoder[{"Image", {w, h}, "Grayscale", "MeanImage" -> {...}}]`,
+ * `NetDecoder[{"Class", {"cat", "dog"}}]` → the coder's JSON form; the positional
+ * parameters come from the coder registry.
+ */
+function coder(e: CallExpr, head: CoderKind, r: Reader, where: string): Json {
+  const [arg] = e.args;
+  if (e.args.length !== 1 || !arg) return r.fail(`${head} takes one argument, "name" or {"name", ...}`, e, where);
+  const items = arg.kind === 'list' ? arg.items : [arg];
+  const nameExpr = items[0];
+  const name = nameExpr?.kind === 'string' ? nameExpr.value : r.fail(`expected ${head}["name"] or ${head}[{"name", ...}], got ${r.show(arg)}`, arg, where);
+  const def = coderDef(head, name);
+  if (!def) {
+    const known = CODERS.filter((c) => c.kind === head).map((c) => `"${c.name}"`).join(', ');
+    return r.fail(`${head}["${name}"] is not supported (netport supports ${known})`, nameExpr, where, 'unsupported');
+  }
+  const out: JsonObject = { [head]: name };
+  let position = 0;
+  for (const x of items.slice(1)) {
+    if (x.kind === 'rule') {
+      const key = optionName(x.lhs);
+      if (key === undefined) return r.fail(`expected a parameter name, got ${r.show(x.lhs)}`, x.lhs, where);
+      out[key] = coderValue(x.rhs, r, where);
+    } else {
+      const key = def.positional[position++];
+      if (key === undefined) return r.fail(`${head}["${name}"] takes ${def.positional.length} positional parameter${def.positional.length === 1 ? '' : 's'}, got ${r.show(x)}`, x, where, 'unsupported');
+      out[key] = coderValue(x, r, where);
+    }
+  }
+  return out;
+}
+
+/** A coder parameter: a string, a number, a list; `Range[...]` and arithmetic on lists (`{0.229, 0.224}^2`) evaluated. */
+function coderValue(e: Expr, r: Reader, where: string): Json {
+  if (e.kind === 'string') return e.value;
+  if (e.kind === 'list') return e.items.map((x) => coderValue(x, r, where));
+  const head = headName(e);
+  if (e.kind === 'call' && head === 'Range' && e.args.length >= 1 && e.args.length <= 3) {
+    const [a, b, step = 1] = e.args.map((x) => constantValue(x) ?? r.fail(`Range needs numbers, got ${r.show(x)}`, x, where));
+    const [lo, hi] = b === undefined ? [1, a!] : [a!, b];
+    const n = Math.floor((hi - lo) / step + 1e-9) + 1;
+    if (!(step !== 0 && n >= 0 && n <= 100000)) return r.fail(`${r.show(e)} is not a range netport can expand`, e, where);
+    return Array.from({ length: n }, (_, i) => lo + i * step);
+  }
+  if (e.kind === 'call' && (head === 'Power' || head === 'Times' || head === 'Plus') && e.args.some((x) => x.kind === 'list')) {
+    const args = e.args.map((x) => coderValue(x, r, where));
+    const len = Math.max(...args.map((x) => (Array.isArray(x) ? x.length : 0)));
+    const at = (x: Json, i: number) => (Array.isArray(x) ? x[i] : x);
+    if (!args.every((x) => typeof x === 'number' || (Array.isArray(x) && x.length === len && x.every((y) => typeof y === 'number')))) {
+      return r.fail(`${r.show(e)} is not arithmetic on numbers netport can evaluate`, e, where);
+    }
+    const op = (xs: number[]) => (head === 'Power' ? xs.reduceRight((acc, x) => x ** acc) : head === 'Times' ? xs.reduce((p, x) => p * x, 1) : xs.reduce((p, x) => p + x, 0));
+    return Array.from({ length: len }, (_, i) => op(args.map((x) => at(x, i) as number)));
+  }
+  if (isSymbol(e, 'True') || isSymbol(e, 'False')) return isSymbol(e, 'True');
+  return value(e, r, where);
 }
 
 /** n for Restricted["Integer", n] (or Restricted[Integer, n], which the paclet accepts too). */

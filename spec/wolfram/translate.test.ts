@@ -239,7 +239,7 @@ describe('translateNet: errors name the symbol and its place', () => {
       'Invalid net: layer 1 (LinearLayer) "Weights": expected a number or an array of numbers, got x at line 1, column 44',
     ],
     ['LinearLayer[3, "Weights" -> None]', 'invalid_net', 'Invalid net: LinearLayer "Weights": Weights cannot be None at line 1, column 29'],
-    ['LinearLayer[3, "Input" -> NetEncoder[{"Class", {a, b}}]]', 'unsupported', 'Unsupported: LinearLayer "Input": NetEncoder ports are not supported; give the array shape instead at line 1, column 27'],
+    ['LinearLayer[3, "Input" -> NetEncoder[{"Class", {a, b}}]]', 'unsupported', 'Unsupported: LinearLayer "Input": NetEncoder["Class"] is not supported (netport supports "Image") at line 1, column 39'],
     ['LinearLayer[3, "Input" -> "Integer"]', 'unsupported', 'Unsupported: LinearLayer "Input": "Integer" ports need a range: use Restricted["Integer", n] at line 1, column 27'],
     ['LinearLayer[3, "Input" -> {"Varying", 2}]', 'unsupported', 'Unsupported: LinearLayer "Input": dimension "Varying" is not supported at line 1, column 28'],
     ['ElementwiseLayer[Gamma[#] &]', 'unsupported', 'Unsupported: ElementwiseLayer "Function": uses Gamma, which netport cannot compute at line 1, column 18'],
