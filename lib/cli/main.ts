@@ -22,6 +22,7 @@ import { printData, printResult } from '../wolfram/print';
 import { printNet } from '../wolfram/print-net';
 import { z } from 'zod';
 import { registerGradcheck } from './gradcheck';
+import { registerSaliency } from './saliency';
 
 /** A usage problem: printed as one line, exit status 2. */
 export class UsageError extends Error {}
@@ -232,6 +233,7 @@ export function program(): Command {
     });
 
   registerGradcheck(cli);
+  registerSaliency(cli);
   return cli;
 }
 
