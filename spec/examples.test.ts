@@ -3,10 +3,14 @@
  * commands): every command prints what the gallery shows, on every backend. Numbers are
  * compared within 1e-4 absolute plus 1e-4 relative (the last float32 digits, and the
  * finite differences of gradcheck, may differ between backends); everything else exactly.
+ * A command that writes a picture (`--out FILE.png`) writes it to a temporary folder
+ * instead, and the picture must match the gallery's, pixel by pixel within 2 levels.
  */
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { main } from '../lib/cli/main';
+import { decodeImage } from '../lib/coders/pixels';
 import { expectNoLeak, TEST_BACKENDS, useBackend } from './helpers/backends';
 
 const ROOT = path.join(__dirname, '..');
@@ -59,7 +63,7 @@ async function cli(args: string[]): Promise<{ code: number; out: string; err: st
 const examples = galleryCommands(readFileSync(GALLERY, 'utf8'));
 
 test('the gallery has every example of the reference page', () => {
-  expect(examples.length).toBeGreaterThanOrEqual(17);
+  expect(examples.length).toBeGreaterThanOrEqual(19);
 });
 
 test('numbers within tolerance, text exactly', () => {
@@ -70,12 +74,28 @@ test('numbers within tolerance, text exactly', () => {
 });
 
 describe.each(TEST_BACKENDS)('the seed examples on %s', (backend) => {
-  beforeAll(() => useBackend(backend));
+  let scratch: string;
+  beforeAll(async () => {
+    await useBackend(backend);
+    scratch = mkdtempSync(path.join(tmpdir(), 'netport-seed-'));
+  });
+  afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
   test.each(examples.map((x) => [x.command.slice('npx netport '.length), x] as const))('%s', async (_, { command, shown }) => {
-    const r = await expectNoLeak(() => cli([...words(command).slice(2), '--backend', backend]));
+    const args = [...words(command).slice(2), '--backend', backend];
+    const at = args.indexOf('--out');
+    const picture = at >= 0 ? args[at + 1]! : undefined;
+    if (picture) args[at + 1] = path.join(scratch, path.basename(picture));
+    const r = await expectNoLeak(() => cli(args));
     expect(r.err).toBe('');
     expect(r.code).toBe(0);
-    expect(difference(r.out, shown)).toBeUndefined();
+    expect(difference(picture ? r.out.split(args[at + 1]!).join(picture) : r.out, shown)).toBeUndefined();
+    if (picture) {
+      const [written, expected] = await Promise.all([decodeImage(args[at + 1]!), decodeImage(path.join(ROOT, picture))]);
+      expect([written.width, written.height, written.channels]).toEqual([expected.width, expected.height, expected.channels]);
+      let worst = 0;
+      written.data.forEach((v, i) => (worst = Math.max(worst, Math.abs(v - expected.data[i]!))));
+      expect(worst).toBeLessThanOrEqual(2);
+    }
   });
 });
