@@ -4,8 +4,11 @@
  * attributions sum to f(x) - f(baseline) within the quadrature's error (completeness).
  * Batched and chunked evaluation give the same numbers.
  */
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
 import { loadNet, type Net } from '../../lib';
-import { gaussLegendre, saliency } from '../../lib/saliency';
+import { decodeImage } from '../../lib/coders/pixels';
+import { displayInput, gaussLegendre, saliency, saliencyAsync, saliencyPng } from '../../lib/saliency';
 import { gaussian } from '../../lib/saliency/smoothgrad';
 import { errorOf, expectNoLeak, fill, random, TEST_BACKENDS, useBackend } from '../helpers/backends';
 
@@ -107,5 +110,29 @@ describe.each(TEST_BACKENDS)('saliency on %s', (backend) => {
     expect(await errorOf(() => saliency(net, image, { class: 4 }))).toMatchInlineSnapshot(`"invalid_ograd: Invalid output gradient: class 4 is not one of the 3 classes of output "Output" (1 to 3)"`);
     expect(await errorOf(() => saliency(net, [image, image]))).toMatchInlineSnapshot(`"invalid_data: Invalid data: "Input" has dimensions {2, 3, 6, 5}, but saliency explains one example of {3, 6, 5}"`);
     expect(await errorOf(() => saliency(net, image, { method: 'lime' as never }))).toMatchInlineSnapshot(`"unsupported: saliency: the method must be one of gradient, smoothgrad, ig, got "lime""`);
+  });
+
+  test('an image port: the map of the red-channel case, the input with its encoding undone, the PNG', async () => {
+    const dir = path.join(__dirname, '..', '..', 'fixtures', 'cases', 'images');
+    const c = JSON.parse(readFileSync(path.join(dir, 'image-red-channel.json'), 'utf8'));
+    const red = await loadNet({ ...c.net, Input: { ...c.net.Input, MeanImage: [0.5, 0.4, 0.3], VarianceImage: 4 } }, { backend });
+    try {
+      const r = await saliencyAsync(red, { Image: 'rgb-6x4.png' }, { baseDir: dir });
+      const expected = c.expect.find((e: { gradient?: string }) => e.gradient === 'Input').value;
+      expect(r.map.dims).toEqual([3, 4, 6]);
+      // The gradient is taken with respect to the encoded array (as Wolfram's is): mean and
+      // variance move and scale it, the max-pooling winners and their 1s stay.
+      expect(Array.from(r.map.data)).toEqual(expected.flat(2));
+      const pixels = await decodeImage(path.join(dir, 'rgb-6x4.png'));
+      const shown = displayInput(red, r);
+      expect(shown.data[0]).toBeCloseTo(pixels.data[0]! / 255, 6);
+      expect(shown.data[24 + 1]).toBeCloseTo(pixels.data[3 + 1]! / 255, 6);
+      const png = await decodeImage(saliencyPng(red, r, { mode: 'rgb', scale: 1 }));
+      expect([png.width, png.height]).toEqual([6, 4]);
+      expect(Array.from(png.data.subarray(3, 6))).toEqual([255, 0, 0]); // {1, 2} wins its window
+      expect(Array.from(png.data.subarray(0, 3))).toEqual([0, 0, 0]);
+    } finally {
+      red.dispose();
+    }
   });
 });
