@@ -38,7 +38,7 @@ export { parse as parseWolfram, printNet, printResult, translateData, translateN
 
 /** Gradients against central finite differences; the objective NetPortGradient differentiates. */
 export { gradcheck, type GradcheckEntry, type GradcheckOptions, type GradcheckReport } from './gradcheck';
-export { classOgrad } from './objective';
+export { unitOgrad } from './objective';
 
 /** Saliency maps (the plain gradient, SmoothGrad, Integrated Gradients) and their pictures. */
 export { displayInput, SALIENCY_METHODS, saliency, saliencyAsync, saliencyPng, type SaliencyMethod, type SaliencyOptions, type SaliencyResult } from './saliency';

@@ -64,7 +64,7 @@ export function objectiveOf(outputs: Readonly<Record<string, NumArray>>, weights
  * The output gradient that picks class `k` (1-based) of output `port`: the unit vector of
  * the port's shape with 1 at flat position k, and 0 on every other output port.
  */
-export function classOgrad(net: Net, k: number, port?: string): Record<string, NumArray | null> {
+export function unitOgrad(net: Net, k: number, port?: string): Record<string, NumArray | null> {
   const out = outputPort(net, port);
   const n = volume(out.dims);
   if (!Number.isInteger(k) || k < 1 || k > n) {

@@ -10,7 +10,7 @@ import type { ImageParams } from '../coders/image';
 import { encodePng } from '../coders/pixels';
 import { encodeData, type EncodeOptions } from '../coders/ports';
 import { netError } from '../errors';
-import { classOgrad, outputPort } from '../objective';
+import { outputPort, unitOgrad } from '../objective';
 import { renderSaliency, type RenderOptions } from '../render';
 import type { Net } from '../runtime';
 import type { NumArray } from '../tensors';
@@ -68,7 +68,7 @@ export function saliency(net: Net, data: unknown, options: SaliencyOptions = {})
   if (!SALIENCY_METHODS.includes(method)) throw netError('unsupported', `saliency: the method must be one of ${SALIENCY_METHODS.join(', ')}, got ${JSON.stringify(method)}`);
   if (options.class !== undefined && options.ograd !== undefined) throw netError('invalid_ograd', 'saliency: give either a class or an output gradient, not both');
   const target = options.ograd === undefined ? explainedClass(net, data, options) : undefined;
-  const ograd = target ? classOgrad(net, target.position, target.port) : options.ograd;
+  const ograd = target ? unitOgrad(net, target.position, target.port) : options.ograd;
   const p = problemOf(net, data, options.port, ograd, options.batchSize);
   let map: Float64Array;
   let completeness: Completeness | undefined;
