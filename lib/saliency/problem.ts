@@ -57,7 +57,10 @@ export function problemOf(net: Net, data: unknown, port: string | undefined, ogr
   if (batchSize !== undefined && !(Number.isInteger(batchSize) && batchSize > 0)) {
     throw netError('unsupported', `saliency: batchSize must be a positive integer, got ${batchSize}`);
   }
-  return { net, port: name, dims: info.dims, x: x!, others, ograd, batchSize: batchSize ?? defaultBatchSize(info.dims) };
+  // With Wolfram's batch statistics in BatchNormalizationLayer the points of one batch
+  // would normalize one another: each point then goes through alone, as net[point] would.
+  const size = net.batchNorm === 'batch' ? 1 : (batchSize ?? defaultBatchSize(info.dims));
+  return { net, port: name, dims: info.dims, x: x!, others, ograd, batchSize: size };
 }
 
 /**

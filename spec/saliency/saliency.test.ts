@@ -136,3 +136,27 @@ describe.each(TEST_BACKENDS)('saliency on %s', (backend) => {
     }
   });
 });
+
+test("with Wolfram's batch statistics each point goes through alone", async () => {
+  await useBackend('cpu');
+  const bn = {
+    type: 'NetChain',
+    Input: [2, 3, 3],
+    Layers: [{ type: 'BatchNormalizationLayer' }, 'Tanh', { type: 'AggregationLayer', Function: 'Total', Levels: 'All' }],
+  };
+  const net = await loadNet(bn, { backend: 'cpu', initialize: 3, batchNorm: 'batch' });
+  try {
+    const x = fill([2, 3, 3], random(4)) as number[][][];
+    const r = saliency(net, x, { method: 'smoothgrad', samples: 3, seed: 1 });
+    const sigma = 0.15 * (Math.max(...x.flat(2)) - Math.min(...x.flat(2)));
+    const normal = gaussian(1);
+    const mean = new Float64Array(18);
+    for (let s = 0; s < 3; s++) {
+      const noisy = { dims: [2, 3, 3], data: Float32Array.from(x.flat(2), (v) => v + sigma * normal()) };
+      net.evaluate(noisy, { gradients: ['Input'], format: 'typed' }).gradients[0]!.value.data.forEach((v, i) => (mean[i] = mean[i]! + v / 3));
+    }
+    r.map.data.forEach((v, i) => expect(v).toBeCloseTo(mean[i]!, 5));
+  } finally {
+    net.dispose();
+  }
+});
