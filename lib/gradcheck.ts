@@ -6,6 +6,7 @@
  * difference quotients are float64 on the host. Input perturbations go through the net as
  * one batch (chunked); an array perturbation is one evaluation of the whole data each.
  */
+import { classOgrads } from './coders/ports';
 import { netError } from './errors';
 import { objectiveOf, objectiveWeights, type ExampleWeights } from './objective';
 import type { GradientRequest, Net } from './runtime';
@@ -65,7 +66,9 @@ export function gradcheck(net: Net, data: unknown, gradients: readonly GradientR
   }
   const result = net.evaluate(data, { gradients, ograd: options.ograd, format: 'typed' });
   const inputs = readInputs(net, data);
-  const weights = objectiveWeights(net, options.ograd, inputs.batch, inputs.batched);
+  // `{"Class": label}` on a class decoder's port becomes its unit vector, as evaluate reads it.
+  const ograd = options.ograd && classOgrads(options.ograd, net.coders, inputs.batch, inputs.batched);
+  const weights = objectiveWeights(net, ograd, inputs.batch, inputs.batched);
   const entries = result.gradients.map((g): GradcheckEntry => {
     const port = typeof g.spec === 'string' ? net.inputs.find((p) => p.name === g.spec) : undefined;
     const total = g.value.data.length;

@@ -62,6 +62,18 @@ describe.each(TEST_BACKENDS)('gradcheck on %s', (backend) => {
     }
   });
 
+  test('an output gradient by class ({"Class": label}) is the unit vector of the class', async () => {
+    const net = await loadNet({ ...classifier, Output: { NetDecoder: 'Class', Labels: ['no', 'yes'] } }, { backend });
+    try {
+      const byLabel = gradcheck(net, [1, -0.5, 0.25, 2], ['Input'], { ograd: { Output: { Class: 'yes' } } });
+      const byVector = gradcheck(net, [1, -0.5, 0.25, 2], ['Input'], { ograd: { Output: [0, 1] } });
+      expect(byLabel.passed).toBe(true);
+      expect(byLabel.entries[0]!.error).toBeCloseTo(byVector.entries[0]!.error, 12);
+    } finally {
+      net.dispose();
+    }
+  });
+
   test('imposed output gradients and the element limit', async () => {
     const net = await loadNet({ type: 'LinearLayer', OutputDimensions: 2, Input: 2, Weights: [[1, 2], [3, 4]], Biases: [0, 0] }, { backend });
     try {

@@ -3,13 +3,16 @@
  * central finite differences (lib/gradcheck.ts); exit status 1 above the tolerance.
  */
 import { Option, InvalidArgumentError, type Command } from 'commander';
+import { existsSync } from 'node:fs';
+import * as path from 'node:path';
 import type { BackendName } from '../backend';
+import { encodeData } from '../coders/ports';
 import { float32String } from '../format';
 import { gradcheck } from '../gradcheck';
 import type { SpecTarget } from '../paths';
 import { dataAndOgrad, netDescription } from '../requests';
 import { Net } from '../runtime';
-import { backendOption, parseGradSpec, parseOgrad, parseSeed, readInput } from './main';
+import { backendOption, ogradValue, parseGradSpec, parseOgrad, parseSeed, readInput } from './main';
 
 interface GradcheckCliOptions {
   data: string;
@@ -51,9 +54,13 @@ export function registerGradcheck(cli: Command): void {
     .action(async (netArg: string, opts: GradcheckCliOptions) => {
       const net = await Net.load(netDescription(readInput(netArg, 'the net')), { backend: opts.backend, initialize: opts.init });
       try {
-        const { data, ograd: imposed } = dataAndOgrad(readInput(opts.data, 'the data'), net);
+        const read = dataAndOgrad(readInput(opts.data, 'the data'), net);
+        const imposed = read.ograd;
+        // Images in the data ({"Image": "file.png"}, relative to the data file) are encoded first.
+        const baseDir = existsSync(opts.data) ? path.dirname(opts.data) : process.cwd();
+        const data = await encodeData(read.data, net.inputs.map((p) => p.name), net.coders, { baseDir });
         const ograd = opts.ograd || imposed
-          ? { ...imposed, ...Object.fromEntries((opts.ograd ?? []).map(([port, v]) => [port, readInput(v, `the output gradient for ${port}`)])) }
+          ? { ...imposed, ...Object.fromEntries((opts.ograd ?? []).map(([port, v]) => [port, ogradValue(v, port)])) }
           : undefined;
         const report = gradcheck(net, data, opts.grad ?? ['All'], { ograd, step: opts.step, tolerance: opts.tolerance, maxElements: opts.maxElements });
         if (opts.json) {
