@@ -24,7 +24,7 @@ export type { Nested, NumArray } from './tensors';
 export { CODERS } from './coders/registry';
 export type { Coder, CoderDef } from './coders/define';
 export { acceptsBatch, isImageValue, type Decoded, type EncodeOptions, type ImageValue } from './coders/ports';
-export { encodePixels, pixelsToArray, type ImageParams } from './coders/image';
+export { encodePixels, imageChannels, imageSize, pixelsToArray, type ImageParams } from './coders/image';
 export { decodeClasses, type DecodedClass, type Label } from './coders/class';
 export { decodeImage, encodePng, isPixels, resizePixels, type Pixels, type ResizeMethod } from './coders/pixels';
 
@@ -35,6 +35,9 @@ export function loadNet(description: unknown, options?: LoadOptions): Promise<Ne
 
 /** Wolfram syntax: read nets and data written as Wolfram code, print results as Mathematica does. */
 export { parse as parseWolfram, printNet, printResult, translateData, translateNet, translateRequest, translateResult } from './wolfram';
+
+/** `netport describe`: a net as Wolfram's summary panel shows it. */
+export { describeNet, formatSummary, type LayerSummary, type NetSummary, type PortSummary } from './describe';
 
 /** Gradients against central finite differences; the objective NetPortGradient differentiates. */
 export { gradcheck, type GradcheckEntry, type GradcheckOptions, type GradcheckReport } from './gradcheck';

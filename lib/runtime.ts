@@ -6,7 +6,7 @@ import type { Tensor } from '@tensorflow/tfjs-core';
 import { activate, selectBackend, type BackendName } from './backend';
 import { tf } from './backend/tf';
 import { coderJson } from './coders/define';
-import { classOgrads, decodeOutput, encodeData, encodeImageValue, isImageValue, rejectImages, type Decoded, type EncodeOptions, type ImageValue, type PortCoders } from './coders/ports';
+import { checkCoders, classOgrads, decodeOutput, encodeData, encodeImageValue, isImageValue, rejectImages, type Decoded, type EncodeOptions, type ImageValue, type PortCoders } from './coders/ports';
 import { compile, type ArraySlot, type Plan, type PlanNode } from './compile';
 import { prepareData, prepareOgrad } from './data';
 import { formatKey, netError, where, type LayerPath } from './errors';
@@ -116,6 +116,7 @@ export class Net {
   /** Validates the description, infers its shapes and prepares it on a backend. */
   static async load(description: unknown, options: LoadOptions = {}): Promise<Net> {
     const plan = compile(parseNet(description));
+    checkCoders(plan.outputs);
     const batchNorm = statisticsOption(options.batchNorm, 'loadNet');
     const backend = await selectBackend(options.backend);
     const net = new Net(plan, backend, batchNorm);

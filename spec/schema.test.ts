@@ -12,3 +12,10 @@ test('the JSON Schema describes containers recursively and every layer type', ()
   for (const type of ['NetChain', 'NetGraph', 'LinearLayer', 'PoolingLayer', 'CrossEntropyLossLayer']) expect(text).toContain(`"const":"${type}"`);
   expect(text).toContain('"$ref"');
 });
+
+test('the JSON Schema defines each coder once and refers to it from the ports', () => {
+  const schema = netJsonSchema() as { $defs: Record<string, { properties: Record<string, unknown> }> };
+  expect(Object.keys(schema.$defs.NetEncoderImage!.properties)).toEqual(['NetEncoder', 'ImageSize', 'ColorSpace', 'MeanImage', 'VarianceImage', 'Method']);
+  expect(Object.keys(schema.$defs.NetDecoderClass!.properties)).toEqual(['NetDecoder', 'Labels']);
+  expect(JSON.stringify(schema)).toContain('"$ref":"#/$defs/NetEncoderImage"');
+});

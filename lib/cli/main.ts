@@ -8,6 +8,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import type { DecodedClass } from '../coders/class';
 import { encodeData } from '../coders/ports';
+import { registerDescribe } from './describe';
 import { BACKENDS, type BackendName } from '../backend';
 import { checkCases } from '../cases';
 import { isNetError } from '../errors';
@@ -224,6 +225,8 @@ export function program(): Command {
         process.stdout.write(`${typeof data === 'string' ? data : printData(data as Record<string, Json>)}\n`);
       }
     });
+
+  registerDescribe(cli, (arg) => netDescription(readInput(arg, 'the net')));
 
   cli
     .command('schema')

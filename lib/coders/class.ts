@@ -22,7 +22,8 @@ const ClassSchema = z
       .describe('the class labels, in the order of the output vector'),
   })
   .strict()
-  .describe('NetDecoder["Class"]: a probability vector read as the most probable label');
+  // One definition in the published JSON Schema, referred to from every port.
+  .meta({ id: 'NetDecoderClass', description: 'NetDecoder["Class"]: a probability vector read as the most probable label' });
 
 export type ClassParams = z.output<typeof ClassSchema>;
 

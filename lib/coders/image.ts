@@ -44,7 +44,8 @@ const ImageSchema = z
       }
     }
   })
-  .describe('NetEncoder["Image"]: an image becomes the channel-first array {channels, height, width}');
+  // One definition in the published JSON Schema, referred to from every port.
+  .meta({ id: 'NetEncoderImage', description: 'NetEncoder["Image"]: an image becomes the channel-first array {channels, height, width}' });
 
 export type ImageParams = z.output<typeof ImageSchema>;
 

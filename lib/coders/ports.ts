@@ -118,6 +118,16 @@ export async function encodeData(data: unknown, inputs: readonly string[], coder
   return changed ? out : data;
 }
 
+/** Checks what the port types allow only once shapes are inferred: a Scalar decoder needs one element. */
+export function checkCoders(outputs: ReadonlyArray<{ readonly name: string; readonly value: { readonly type?: { readonly dims: readonly number[] }; readonly coder?: Coder } }>): void {
+  for (const { name, value } of outputs) {
+    const dims = value.type?.dims ?? [];
+    if (value.coder?.def.name === 'Scalar' && dims.reduce((a, b) => a * b, 1) !== 1) {
+      throw netError('invalid_net', `Invalid net: the output "${name}" has dimensions {${dims.join(', ')}}, but NetDecoder["Scalar"] needs exactly one element`);
+    }
+  }
+}
+
 /** A decoded output: a class (NetDecoder["Class"]) or a number (NetDecoder["Scalar"]). */
 export type Decoded = DecodedClass | number;
 

@@ -10,7 +10,7 @@ import { formatDims, volume } from '../shapes';
 import type { NumArray } from '../tensors';
 import { defineCoder } from './define';
 
-const ScalarSchema = z.object({ NetDecoder: z.literal('Scalar') }).strict().describe('NetDecoder["Scalar"]: an output of one element read as a number');
+const ScalarSchema = z.object({ NetDecoder: z.literal('Scalar') }).strict().meta({ id: 'NetDecoderScalar', description: 'NetDecoder["Scalar"]: an output of one element read as a number' });
 
 export type ScalarParams = z.output<typeof ScalarSchema>;
 

@@ -155,3 +155,35 @@ describe('coders: errors', () => {
     }
   });
 });
+
+describe.each(TEST_BACKENDS)('where coders may stand, on %s', (backend) => {
+  beforeAll(() => useBackend(backend));
+
+  test(`an encoder on the first layer of a chain or on a graph port is the net's, on ${backend}`, async () => {
+    const inner = await Net.load(
+      { type: 'NetChain', Layers: [{ type: 'FlattenLayer', Input: { NetEncoder: 'Image', ImageSize: [4, 2] } }, { type: 'LinearLayer', OutputDimensions: 1, Weights: [new Array(24).fill(1)], Biases: [0] }] },
+      { backend },
+    );
+    const graph = await Net.load(
+      { type: 'NetGraph', Layers: { f: { type: 'FlattenLayer' } }, Edges: [[{ NetPort: 'img' }, 'f']], img: { NetEncoder: 'Image', ImageSize: [4, 2], ColorSpace: 'Grayscale' } },
+      { backend },
+    );
+    try {
+      expect(inner.inputs[0]!.dims).toEqual([3, 2, 4]);
+      const r = await inner.evaluateAsync({ Image: files[0] });
+      const want = Array.from(picture(0).data).reduce((a, b) => a + b / 255, 0);
+      expect(r.outputs.Output as number[]).toHaveLength(1);
+      expect((r.outputs.Output as number[])[0]).toBeCloseTo(want, 4);
+      expect(graph.inputs).toEqual([{ name: 'img', dims: [1, 2, 4], coder: expect.objectContaining({ ColorSpace: 'Grayscale' }) }]);
+      const g = await graph.evaluateAsync({ img: { Image: files[1] } });
+      const p = picture(1);
+      const grey = Array.from({ length: 8 }, (_, i) => Math.round(0.299 * p.data[3 * i]! + 0.587 * p.data[3 * i + 1]! + 0.114 * p.data[3 * i + 2]!) / 255);
+      (g.outputs.Output as number[]).forEach((v, i) => expect(v).toBeCloseTo(grey[i]!, 6));
+      const batch = await graph.encode('img', [{ Image: files[0]! }, { Image: files[1]! }]);
+      expect(batch.dims).toEqual([2, 1, 2, 4]);
+    } finally {
+      inner.dispose();
+      graph.dispose();
+    }
+  });
+});
