@@ -38,3 +38,11 @@ export { parse as parseWolfram, printNet, printResult, translateData, translateN
 
 /** `netport describe`: a net as Wolfram's summary panel shows it. */
 export { describeNet, formatSummary, type LayerSummary, type NetSummary, type PortSummary } from './describe';
+
+/** Gradients against central finite differences; the objective NetPortGradient differentiates. */
+export { gradcheck, type GradcheckEntry, type GradcheckOptions, type GradcheckReport } from './gradcheck';
+export { unitOgrad } from './objective';
+
+/** Saliency maps (the plain gradient, SmoothGrad, Integrated Gradients) and their pictures. */
+export { displayInput, SALIENCY_METHODS, saliency, saliencyAsync, saliencyPng, type SaliencyMethod, type SaliencyOptions, type SaliencyResult } from './saliency';
+export { RENDER_MODES, renderSaliency, type Picture, type RenderMode, type RenderOptions } from './render';

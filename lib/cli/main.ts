@@ -22,15 +22,17 @@ import type { Json, SpecJson } from '../wolfram/json';
 import { printData, printResult } from '../wolfram/print';
 import { printNet } from '../wolfram/print-net';
 import { z } from 'zod';
+import { registerGradcheck } from './gradcheck';
+import { registerSaliency } from './saliency';
 
 /** A usage problem: printed as one line, exit status 2. */
-class UsageError extends Error {}
+export class UsageError extends Error {}
 
 /**
  * A file's contents, or the argument itself: JSON, or Wolfram text (returned as a string
  * for the Wolfram translation). A path-like argument that names no file is an error.
  */
-function readInput(arg: string, what: string): unknown {
+export function readInput(arg: string, what: string): unknown {
   let text = arg;
   if (existsSync(arg)) text = readFileSync(arg, 'utf8');
   else if (/^[\w./-]+\.(json|wl|wls|m|txt)$/.test(arg)) throw new UsageError(`cannot read ${what} ${JSON.stringify(arg)}: no such file`);
@@ -45,37 +47,37 @@ function readInput(arg: string, what: string): unknown {
 }
 
 /** `Input`, `1,Weights`, `enc,-1,Biases` or `All`. */
-function parseGradSpec(text: string, previous: SpecTarget[] = []): SpecTarget[] {
+export function parseGradSpec(text: string, previous: SpecTarget[] = []): SpecTarget[] {
   const parts = text.split(',').map((s) => s.trim());
   if (parts.some((p) => p === '')) throw new InvalidArgumentError(`"${text}" is not a spec (Input, 1,Weights or All)`);
   const spec: SpecTarget = parts.length === 1 ? parts[0]! : parts.map((p) => (/^-?\d+$/.test(p) ? Number(p) : p));
   return [...previous, spec];
 }
 
-function parseOgrad(text: string, previous: Array<[string, string]> = []): Array<[string, string]> {
+export function parseOgrad(text: string, previous: Array<[string, string]> = []): Array<[string, string]> {
   const eq = text.indexOf('=');
   if (eq <= 0) throw new InvalidArgumentError(`"${text}" is not PORT=FILE.json (or PORT=number, PORT=null)`);
   return [...previous, [text.slice(0, eq), text.slice(eq + 1)]];
 }
 
 /** `--image PORT=FILE` (or `--image FILE` for the net's one input); repeatable, a port given several is a batch. */
-function parseImage(text: string, previous: Array<[string | undefined, string]> = []): Array<[string | undefined, string]> {
+export function parseImage(text: string, previous: Array<[string | undefined, string]> = []): Array<[string | undefined, string]> {
   const eq = text.indexOf('=');
   return [...previous, eq > 0 && !existsSync(text) ? [text.slice(0, eq), text.slice(eq + 1)] : [undefined, text]];
 }
 
 /** An output gradient given on the command line: `class:LABEL` imposes the unit vector of a class. */
-function ogradValue(text: string, port: string): unknown {
+export function ogradValue(text: string, port: string): unknown {
   if (text.startsWith('class:')) return { Class: text.slice('class:'.length) };
   return readInput(text, `the output gradient for ${port}`);
 }
 
-function parseSeed(text: string): number {
+export function parseSeed(text: string): number {
   if (!/^\d+$/.test(text)) throw new InvalidArgumentError(`"${text}" is not a non-negative integer seed`);
   return Number(text);
 }
 
-const backendOption = () => new Option('--backend <name>', 'cpu, wasm or tensorflow (default: tensorflow if tfjs-node is installed, else wasm)').choices(BACKENDS);
+export const backendOption = () => new Option('--backend <name>', 'cpu, wasm or tensorflow (default: tensorflow if tfjs-node is installed, else wasm)').choices(BACKENDS);
 
 interface EvalOptions {
   data?: string;
@@ -233,6 +235,8 @@ export function program(): Command {
       process.stdout.write(`${JSON.stringify(netJsonSchema(), null, 2)}\n`);
     });
 
+  registerGradcheck(cli);
+  registerSaliency(cli);
   return cli;
 }
 

@@ -1,0 +1,1 @@
+LinearLayer[2, "Input" -> 3]
