@@ -45,7 +45,7 @@ interface Workload {
 
 const linearArrays = (layers: number[]): Array<[number, string]> => layers.flatMap((i) => [[i, 'Weights'], [i, 'Biases']] as Array<[number, string]>);
 
-function workloads(): Workload[] {
+export function workloads(): Workload[] {
   const batchMlp = 128;
   const batchCnn = 32;
   const withArrays = (layers: number[]) => [
