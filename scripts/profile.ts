@@ -173,12 +173,13 @@ async function main(argv: string[]): Promise<void> {
         if (nested.length > 0) {
           const kinds = new Map<string, number>();
           for (const r of nested) kinds.set(r.name, (kinds.get(r.name) ?? 0) + 1);
-          out.push('', `nested ops (inside netport's composite kernels): ${nested.length}: ${[...kinds].map(([k, n]) => `${k} ${n}`).join(', ')}`);
+          out.push('', `nested ops (inside composite kernels): ${nested.length}: ${[...kinds].map(([k, n]) => `${k} ${n}`).join(', ')}`);
         }
+        if (argv.includes('--list')) out.push('', `ops in order: ${kernels.map((r) => `${r.name}${r.phase === 'forward' ? '' : `/${r.phase[0]}`}`).join(' ')}`);
         out.push('');
         net.dispose();
       }
-      if (only.includes('mlp')) {
+      if (only.includes('mlp') && backend === 'wasm') {
         const shapes: Array<[number, number, number]> = [
           [128, 784, 256],
           [128, 256, 256],
