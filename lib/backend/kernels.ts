@@ -648,11 +648,27 @@ const oneHot: Body = (inputs, attrs, stock, backend) => {
  * MatMul with transpose flags runs 4-12x slower on wasm than an explicit
  * Transpose followed by the flag-free kernel (XNNPACK's fast path), and the
  * MatMul gradient always sets a flag. Also used for _FusedMatMul.
+ *
+ * XNNPACK packs the right operand of every matMul whose right operand is a new
+ * tensor, and an explicit transpose always is one. For a * b^T with a [m, k]
+ * and b [n, k] (a dense layer's input gradient: dy times the weights), the
+ * packed operand is b^T, n * k values; (b * a^T)^T gives the same products
+ * with a^T packed instead, m * k values, plus a transpose of the m * n result.
+ * That way round is taken where it moves clearly fewer values: the benchmark's
+ * mlp, dy [128, 256] times weights [784, 256], 2.8 -> 2.2 ms (A/B, same bits).
  */
 const matMul: Body = (inputs, attrs, stock, backend) => {
   const { transposeA, transposeB } = is<BatchMatMulAttrs>(attrs);
   if (!transposeA && !transposeB) return stock!({ inputs, attrs, backend });
   const swap = (t: Tensor): Tensor => tf.transpose(t, [...range(t.rank - 2), t.rank - 1, t.rank - 2]);
+  if (!transposeA && inputs.a!.rank === 2 && inputs.b!.rank === 2 && !inputs.bias && !inputs.preluActivationWeights) {
+    const [m, k] = inputs.a!.shape as [number, number];
+    const n = dim(inputs.b!, 0);
+    // Small operands: the extra transpose costs more than the packing it saves (measured).
+    if (n * k >= 32768 && 2 * m * k + m * n < 0.6 * (2 * n * k)) {
+      return tf.tidy(() => swap(tf.matMul(inputs.b!, swap(inputs.a!))));
+    }
+  }
   const a = transposeA ? swap(inputs.a!) : inputs.a!;
   const b = transposeB ? swap(inputs.b!) : inputs.b!;
   try {
