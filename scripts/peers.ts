@@ -315,6 +315,7 @@ async function main(argv: string[]): Promise<void> {
     for (const name of peers) started.push(await Peer.start(name, dir));
 
     // Same gradients everywhere before anything is timed.
+    let worst = 0;
     for (const w of chosen) {
       for (const peer of started) {
         for (const backend of backends) {
@@ -324,6 +325,7 @@ async function main(argv: string[]): Promise<void> {
           if (!(drift <= 1e-5)) {
             throw new Error(`bench:peers: ${w.name}: netport on ${backend} and ${peer.version} disagree (max relative difference ${drift.toExponential(2)})`);
           }
+          worst = Math.max(worst, drift);
         }
       }
     }
@@ -366,7 +368,12 @@ async function main(argv: string[]): Promise<void> {
       process.stdout.write(`${JSON.stringify({ machine, peers: rows })}\n`);
       return;
     }
-    const out: string[] = [`machine: ${machine}`, `peers: ${started.map((p) => p.version).join('; ')}`, ''];
+    const out: string[] = [
+      `machine: ${machine}`,
+      `peers: ${started.map((p) => p.version).join('; ')}`,
+      `gradients: every peer's equal to netport's on every backend, max relative difference ${worst.toExponential(1)} (limit 1e-5)`,
+      '',
+    ];
     const head = [...backends.map((b) => `netport ${b} ms`), ...started.map((p) => `${p.name} ms`)];
     const ratios = started.flatMap((p) => backends.map((b) => `${b} / ${p.name}`));
     out.push(`| workload | ${[...head, ...ratios].join(' | ')} |`, `|${'---|'.repeat(1 + head.length + ratios.length)}`);
