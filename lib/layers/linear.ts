@@ -1,6 +1,6 @@
 import { tf } from '../backend/tf';
 import { volume } from '../shapes';
-import { realInput, WEIGHTS_AND_BIASES } from './common';
+import { denseWeightsAsIs, realInput, WEIGHTS_AND_BIASES } from './common';
 import { defineLayer } from './define';
 import { z } from 'zod';
 
@@ -50,8 +50,9 @@ export const LinearLayer = defineLayer({
     const batch = x.shape[0]!;
     const flat = x.rank === 2 ? x : tf.reshape(x, [batch, n]);
     // Weights arrive as [in, out] (see WEIGHTS_AND_BIASES): x.W^T with no transpose flag,
-    // the fast path of every backend (and on wasm, XNNPACK keeps the packed weights).
-    let y = tf.matMul(flat, arrays.Weights!);
+    // the fast path of wasm and cpu (and on wasm, XNNPACK keeps the packed weights); on
+    // tensorflow as Wolfram's {out, in}, multiplied with a transpose flag.
+    let y = tf.matMul(flat, arrays.Weights!, false, denseWeightsAsIs());
     if (arrays.Biases) y = tf.add(y, arrays.Biases);
     const outDims = shapes.outputs.Output!.dims;
     return { Output: outDims.length === 1 ? y : tf.reshape(y, [batch, ...outDims]) };
