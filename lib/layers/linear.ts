@@ -6,7 +6,8 @@ import { z } from 'zod';
 
 /**
  * LinearLayer: y = W.x + b with Wolfram's `Weights` {out, in} (TensorFlow.js's dense
- * layers store the transpose, and so does the net between evaluations). An input of rank > 1 is flattened row-major first and an
+ * layers store the transpose, and so does the net between evaluations on wasm and cpu;
+ * see denseWeightsAsIs). An input of rank > 1 is flattened row-major first and an
  * output spec `{n1, n2}` reshapes the result row-major.
  */
 export const LinearLayer = defineLayer({
