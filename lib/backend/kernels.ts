@@ -903,6 +903,52 @@ const NATIVE_KERNELS: Record<string, Body> = {
   Step: nativeStep,
 };
 
+/** What the Relu gradient below needs of tfjs-node's backend (public in tfjs-node 4.22). */
+interface NativeBackend {
+  binding: { TF_ATTR_TYPE: number; TF_FLOAT: number };
+  executeSingleOutput(op: string, attrs: Array<{ name: string; type: number; value: number }>, inputs: TensorInfo[]): Tensor;
+}
+
+const NATIVE_RELU_GRAD = 'NetportReluGrad';
+
+/**
+ * TensorFlow's own ReluGrad op (dy where x > 0, else 0): one native op where tfjs's Relu
+ * gradient runs three (Step, Cast, Multiply) over the whole activation. It differs from
+ * it only for a NaN x (0 instead of NaN).
+ */
+const nativeReluGrad: KernelConfig = {
+  kernelName: NATIVE_RELU_GRAD,
+  backendName: 'tensorflow',
+  kernelFunc: ({ inputs, backend }) => {
+    const b = backend as unknown as NativeBackend;
+    return b.executeSingleOutput('ReluGrad', [{ name: 'T', type: b.binding.TF_ATTR_TYPE, value: b.binding.TF_FLOAT }], [inputs.dy!, inputs.x!]);
+  },
+};
+
+/**
+ * The Relu gradient: tfjs's own formula (tfjs-core gradients/Relu_grad), except on
+ * tensorflow for a first-order gradient of float32, where it is one ReluGrad. Gradients
+ * are registered for every backend at once, so the others keep the formula exactly; a
+ * gradient of a gradient (gradientDepth > 0) keeps it too, since ReluGrad has none.
+ */
+const reluGradient = {
+  kernelName: 'Relu',
+  inputsToSave: ['x'],
+  gradFunc: (dy: Tensor | Tensor[], saved: Tensor[]) => {
+    const [x] = saved as [Tensor];
+    const g = dy as Tensor;
+    const depth = (tf.engine().state as unknown as { gradientDepth: number }).gradientDepth;
+    return {
+      x: () =>
+        tf.getBackend() === 'tensorflow' && x.dtype === 'float32' && g.dtype === 'float32' && depth === 0
+          ? (tf.engine().runKernel(NATIVE_RELU_GRAD, { dy: g, x }) as Tensor)
+          : tf.mul(g, tf.cast(tf.step(x), 'float32')),
+    };
+  },
+};
+
+let stockReluGradient: ReturnType<typeof tf.getGradient> | undefined;
+
 /** The stock configs replaced, per backend, kept to call (wrappers) and to restore. */
 const stock = new Map<string, KernelConfig | undefined>();
 const stockCpu = new Map<string, KernelConfig | undefined>();
@@ -958,12 +1004,18 @@ export function registerWasmKernels(): void {
 
 /** Registers netport's faster kernels for the tensorflow backend (NATIVE_KERNELS). Idempotent. */
 export function registerNativeKernels(): void {
+  if (stockNative.size > 0) return;
   replace('tensorflow', NATIVE_KERNELS, stockNative);
+  if (!tf.getKernel(NATIVE_RELU_GRAD, 'tensorflow')) tf.registerKernel(nativeReluGrad);
+  stockReluGradient = tf.getGradient('Relu');
+  tf.registerGradient(reluGradient);
 }
 
 /** Puts tfjs-node's stock kernels back; for tests and A/B timing. */
 export function unregisterNativeKernels(): void {
   restore('tensorflow', stockNative);
+  if (stockReluGradient) tf.registerGradient(stockReluGradient);
+  stockReluGradient = undefined;
 }
 
 /** Registers netport's replacement for cpu's wrong MaxPool3DGrad (see CPU_KERNELS). Idempotent. */
