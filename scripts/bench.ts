@@ -24,7 +24,7 @@ interface Pair {
 }
 
 /** Deterministic pseudo-random data. */
-function randomArray(n: number, seed: number, scale = 1): Float32Array {
+export function randomArray(n: number, seed: number, scale = 1): Float32Array {
   const out = new Float32Array(n);
   let a = seed >>> 0;
   for (let i = 0; i < n; i++) {
@@ -230,7 +230,7 @@ function matMulGflops(): number {
   return flops / median(times) / 1e6;
 }
 
-function median(xs: number[]): number {
+export function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   const m = s.length >> 1;
   return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;

@@ -6,7 +6,7 @@
  */
 import { netError } from '../errors';
 import { tf } from './tf';
-import { registerCpuKernels, registerWasmKernels } from './kernels';
+import { registerCpuKernels, registerNativeKernels, registerWasmKernels } from './kernels';
 
 export const BACKENDS = ['cpu', 'wasm', 'tensorflow'] as const;
 export type BackendName = (typeof BACKENDS)[number];
@@ -56,6 +56,7 @@ export async function selectBackend(name: BackendName = defaultBackend()): Promi
     // Stock wasm lacks some gradient kernels and computes others wrongly: netport's
     // replacements go in when netport selects wasm, not when a module is imported.
     if (name === 'wasm') registerWasmKernels();
+    if (name === 'tensorflow') registerNativeKernels();
     ready.add(name);
   }
   return name;

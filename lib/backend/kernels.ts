@@ -441,12 +441,86 @@ const maxPool3D = tidy(({ x }, attrs) => {
   return tf.reshape(y, [n, c.outDepth, c.outHeight, c.outWidth, ch]);
 });
 
-const maxPoolGrad2d = tidy(({ dy, input }, attrs) => {
+/** A spatial axis of extent 1: 2-D poolings run as 3-D ones over a depth of 1. */
+const FLAT_AXIS: Axis = { size: 1, k: 1, stride: 1, dilation: 1, before: 0, out: 1 };
+
+/**
+ * Exact max-pool gradient in one pass over the wasm heap: for each window (channels
+ * innermost, so that every load is contiguous) the first maximum in window order gets
+ * dy; padding never wins (it is skipped, as TensorFlow and MXNet do). This replaces the
+ * composite of patches, ArgMax, OneHot and col2im (maxPoolGrad): on the benchmark's cnn,
+ * the two MaxPoolGrads took 52 ms of a 227 ms step (BENCHMARKS.md, profile).
+ */
+function maxPoolGradHeap(dy: TensorInfo, x: TensorInfo, axes: Axis[], backend: object): TensorInfo {
+  const heap = backend as WasmHeap;
+  const n = dim(x, 0);
+  const ch = dim(x, -1);
+  const [ad, ah, aw] = axes.length === 3 ? (axes as [Axis, Axis, Axis]) : [FLAT_AXIS, axes[0]!, axes[1]!];
+  const out = heap.makeOutput([...x.shape], 'float32');
+  // Views only after makeOutput, which may grow (and detach) the heap.
+  const dx = heap.typedArrayFromHeap(out) as Float32Array;
+  const xs = heap.typedArrayFromHeap(x) as Float32Array;
+  const g = heap.typedArrayFromHeap(dy) as Float32Array;
+  dx.fill(0);
+  const sw = ch;
+  const sh = aw.size * sw;
+  const sd = ah.size * sh;
+  const sn = ad.size * sd;
+  const best = new Float32Array(ch);
+  const at = new Int32Array(ch);
+  let o = 0;
+  for (let b = 0; b < n; b++) {
+    for (let od = 0; od < ad.out; od++) {
+      const d0 = od * ad.stride - ad.before;
+      for (let oh = 0; oh < ah.out; oh++) {
+        const h0 = oh * ah.stride - ah.before;
+        for (let ow = 0; ow < aw.out; ow++, o += ch) {
+          const w0 = ow * aw.stride - aw.before;
+          let first = true;
+          for (let d = Math.max(0, d0); d < Math.min(ad.size, d0 + ad.k); d++) {
+            for (let h = Math.max(0, h0); h < Math.min(ah.size, h0 + ah.k); h++) {
+              for (let w = Math.max(0, w0); w < Math.min(aw.size, w0 + aw.k); w++) {
+                const base = b * sn + d * sd + h * sh + w * sw;
+                if (first) {
+                  for (let c = 0; c < ch; c++) {
+                    best[c] = xs[base + c]!;
+                    at[c] = base + c;
+                  }
+                  first = false;
+                } else {
+                  for (let c = 0; c < ch; c++) {
+                    const v = xs[base + c]!;
+                    if (v > best[c]!) {
+                      best[c] = v;
+                      at[c] = base + c;
+                    }
+                  }
+                }
+              }
+            }
+          }
+          // A window wholly in the padding has no element to route to.
+          if (!first) for (let c = 0; c < ch; c++) dx[at[c]!] = dx[at[c]!]! + g[o + c]!;
+        }
+      }
+    }
+  }
+  return out;
+}
+
+const maxPoolGrad2d: Body = ({ dy, input }, attrs, _stock, backend) => {
   const { filterSize, strides, pad, dimRoundingMode } = is<MaxPoolGradAttrs>(attrs);
   const c = tf.backend_util.computePool2DInfo(input!.shape as [number, number, number, number], filterSize, strides, 1, explicit2d(pad), dimRoundingMode);
-  return maxPoolGrad(dy!, input!, [c.filterHeight, c.filterWidth], axes2d(c));
-});
+  return maxPoolGradHeap(dy!, input!, axes2d(c), backend);
+};
 
+const maxPoolGrad3dHeap: Body = ({ dy, input }, attrs, _stock, backend) => {
+  const { filterSize, strides, pad, dimRoundingMode } = is<MaxPool3DGradAttrs>(attrs);
+  const c = tf.backend_util.computePool3DInfo(input!.shape as [number, number, number, number, number], filterSize, strides, 1, pad, dimRoundingMode);
+  return maxPoolGradHeap(dy!, input!, axes3d(c), backend);
+};
+
+/** The composite max-pool gradient (for the cpu backend, which has no heap to walk). */
 const maxPoolGrad3d = tidy(({ dy, input }, attrs) => {
   const { filterSize, strides, pad, dimRoundingMode } = is<MaxPool3DGradAttrs>(attrs);
   const c = tf.backend_util.computePool3DInfo(input!.shape as [number, number, number, number, number], filterSize, strides, 1, pad, dimRoundingMode);
@@ -574,11 +648,27 @@ const oneHot: Body = (inputs, attrs, stock, backend) => {
  * MatMul with transpose flags runs 4-12x slower on wasm than an explicit
  * Transpose followed by the flag-free kernel (XNNPACK's fast path), and the
  * MatMul gradient always sets a flag. Also used for _FusedMatMul.
+ *
+ * XNNPACK packs the right operand of every matMul whose right operand is a new
+ * tensor, and an explicit transpose always is one. For a * b^T with a [m, k]
+ * and b [n, k] (a dense layer's input gradient: dy times the weights), the
+ * packed operand is b^T, n * k values; (b * a^T)^T gives the same products
+ * with a^T packed instead, m * k values, plus a transpose of the m * n result.
+ * That way round is taken where it moves clearly fewer values: the benchmark's
+ * mlp, dy [128, 256] times weights [784, 256], 2.8 -> 2.2 ms (A/B, same bits).
  */
 const matMul: Body = (inputs, attrs, stock, backend) => {
   const { transposeA, transposeB } = is<BatchMatMulAttrs>(attrs);
   if (!transposeA && !transposeB) return stock!({ inputs, attrs, backend });
   const swap = (t: Tensor): Tensor => tf.transpose(t, [...range(t.rank - 2), t.rank - 1, t.rank - 2]);
+  if (!transposeA && inputs.a!.rank === 2 && inputs.b!.rank === 2 && !inputs.bias && !inputs.preluActivationWeights) {
+    const [m, k] = inputs.a!.shape as [number, number];
+    const n = dim(inputs.b!, 0);
+    // Small operands: the extra transpose costs more than the packing it saves (measured).
+    if (n * k >= 32768 && 2 * m * k + m * n < 0.6 * (2 * n * k)) {
+      return tf.tidy(() => swap(tf.matMul(inputs.b!, swap(inputs.a!))));
+    }
+  }
   const a = transposeA ? swap(inputs.a!) : inputs.a!;
   const b = transposeB ? swap(inputs.b!) : inputs.b!;
   try {
@@ -760,7 +850,7 @@ const KERNELS: Record<string, Body> = {
   Conv3DBackpropFilterV2: conv3DBackpropFilter,
   MaxPool3D: maxPool3D,
   MaxPoolGrad: maxPoolGrad2d,
-  MaxPool3DGrad: maxPoolGrad3d,
+  MaxPool3DGrad: maxPoolGrad3dHeap,
   MaxPoolWithArgmax: maxPoolWithArgmax,
   UnsortedSegmentSum: unsortedSegmentSum,
   OneHot: oneHot,
@@ -797,9 +887,72 @@ const CPU_KERNELS: Record<string, Body> = {
   MaxPool3DGrad: maxPoolGrad3d,
 };
 
+/**
+ * The tensorflow backend (tfjs-node) builds Step, the mask of every Ramp/ReLU gradient,
+ * from five ops (IsNan, Greater, two full-size fills and Select): 8 ms of a 24 ms cnn
+ * step (BENCHMARKS.md, profile). Sign(Relu(x)) is the same mask in two ops: 1 where
+ * x > 0, 0 where x <= 0, NaN where x is NaN. Other alphas keep the stock kernel.
+ */
+const nativeStep: Body = (inputs, attrs, stock, backend) => {
+  const x = inputs.x!;
+  if ((attrs as { alpha?: number }).alpha !== 0 || x.dtype !== 'float32') return stock!({ inputs, attrs, backend });
+  return tf.tidy(() => tf.sign(tf.relu(x)));
+};
+
+const NATIVE_KERNELS: Record<string, Body> = {
+  Step: nativeStep,
+};
+
+/** What the Relu gradient below needs of tfjs-node's backend (public in tfjs-node 4.22). */
+interface NativeBackend {
+  binding: { TF_ATTR_TYPE: number; TF_FLOAT: number };
+  executeSingleOutput(op: string, attrs: Array<{ name: string; type: number; value: number }>, inputs: TensorInfo[]): Tensor;
+}
+
+const NATIVE_RELU_GRAD = 'NetportReluGrad';
+
+/**
+ * TensorFlow's own ReluGrad op (dy where x > 0, else 0): one native op where tfjs's Relu
+ * gradient runs three (Step, Cast, Multiply) over the whole activation. It differs from
+ * it only for a NaN x (0 instead of NaN).
+ */
+const nativeReluGrad: KernelConfig = {
+  kernelName: NATIVE_RELU_GRAD,
+  backendName: 'tensorflow',
+  kernelFunc: ({ inputs, backend }) => {
+    const b = backend as unknown as NativeBackend;
+    return b.executeSingleOutput('ReluGrad', [{ name: 'T', type: b.binding.TF_ATTR_TYPE, value: b.binding.TF_FLOAT }], [inputs.dy!, inputs.x!]);
+  },
+};
+
+/**
+ * The Relu gradient: tfjs's own formula (tfjs-core gradients/Relu_grad), except on
+ * tensorflow for a first-order gradient of float32, where it is one ReluGrad. Gradients
+ * are registered for every backend at once, so the others keep the formula exactly; a
+ * gradient of a gradient (gradientDepth > 0) keeps it too, since ReluGrad has none.
+ */
+const reluGradient = {
+  kernelName: 'Relu',
+  inputsToSave: ['x'],
+  gradFunc: (dy: Tensor | Tensor[], saved: Tensor[]) => {
+    const [x] = saved as [Tensor];
+    const g = dy as Tensor;
+    const depth = (tf.engine().state as unknown as { gradientDepth: number }).gradientDepth;
+    return {
+      x: () =>
+        tf.getBackend() === 'tensorflow' && x.dtype === 'float32' && g.dtype === 'float32' && depth === 0
+          ? (tf.engine().runKernel(NATIVE_RELU_GRAD, { dy: g, x }) as Tensor)
+          : tf.mul(g, tf.cast(tf.step(x), 'float32')),
+    };
+  },
+};
+
+let stockReluGradient: ReturnType<typeof tf.getGradient> | undefined;
+
 /** The stock configs replaced, per backend, kept to call (wrappers) and to restore. */
 const stock = new Map<string, KernelConfig | undefined>();
 const stockCpu = new Map<string, KernelConfig | undefined>();
+const stockNative = new Map<string, KernelConfig | undefined>();
 
 function replace(backendName: string, kernels: Record<string, Body>, saved: Map<string, KernelConfig | undefined>): void {
   if (saved.size > 0) return;
@@ -847,6 +1000,22 @@ function restore(backendName: string, saved: Map<string, KernelConfig | undefine
  */
 export function registerWasmKernels(): void {
   replace(WASM, KERNELS, stock);
+}
+
+/** Registers netport's faster kernels for the tensorflow backend (NATIVE_KERNELS). Idempotent. */
+export function registerNativeKernels(): void {
+  if (stockNative.size > 0) return;
+  replace('tensorflow', NATIVE_KERNELS, stockNative);
+  if (!tf.getKernel(NATIVE_RELU_GRAD, 'tensorflow')) tf.registerKernel(nativeReluGrad);
+  stockReluGradient = tf.getGradient('Relu');
+  tf.registerGradient(reluGradient);
+}
+
+/** Puts tfjs-node's stock kernels back; for tests and A/B timing. */
+export function unregisterNativeKernels(): void {
+  restore('tensorflow', stockNative);
+  if (stockReluGradient) tf.registerGradient(stockReluGradient);
+  stockReluGradient = undefined;
 }
 
 /** Registers netport's replacement for cpu's wrong MaxPool3DGrad (see CPU_KERNELS). Idempotent. */

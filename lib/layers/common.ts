@@ -11,12 +11,24 @@ import type { ArrayDecl, InferContext } from './define';
 /**
  * The arrays of LinearLayer and ConvolutionLayer: Weights, then Biases (which may be
  * None). Weights {out, in, k1, ..., kr} reach the forward pass as TensorFlow.js's
- * [k1, ..., kr, in, out] (for LinearLayer, [in, out]).
+ * [k1, ..., kr, in, out]; LinearLayer's {out, in} as [in, out], except on tensorflow
+ * (denseWeightsAsIs).
  */
 export const WEIGHTS_AND_BIASES: readonly ArrayDecl[] = [
-  { name: 'Weights', init: 'weights', layout: (rank) => [...range(2, rank), 1, 0] },
+  { name: 'Weights', init: 'weights', layout: (rank) => (rank === 2 && denseWeightsAsIs() ? undefined : [...range(2, rank), 1, 0]) },
   { name: 'Biases', nullable: true, init: 'zeros' },
 ];
+
+/**
+ * Whether dense weights stay in Wolfram's {out, in} layout on the active backend.
+ * libtensorflow's MatMul takes a transposed operand at no cost, so on tensorflow a
+ * LinearLayer multiplies by W^T with a flag and its weight gradient comes out of the
+ * tape in Wolfram's layout, with no transpose back. On wasm, [in, out] is what lets
+ * XNNPACK keep the packed weights (BENCHMARKS.md).
+ */
+export function denseWeightsAsIs(): boolean {
+  return tf.getBackend() === 'tensorflow';
+}
 
 /** `n` or `{n1, n2, ...}`: one value per spatial dimension. */
 export const intOrList = (what: string, min = 1) =>

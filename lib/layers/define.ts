@@ -28,9 +28,10 @@ export interface ArrayDecl {
    * dimensions (TensorFlow.js's dense weights are [in, out], its filters
    * [k1, ..., in, out]). The net keeps the array in that layout between evaluations (so
    * the backend can cache what it derives from it, such as XNNPACK's packed weights)
-   * and permutes its gradient back to Wolfram's layout.
+   * and permutes its gradient back to Wolfram's layout. Undefined: Wolfram's own. It is
+   * asked with the net's backend active, and may depend on it.
    */
-  readonly layout?: (rank: number) => number[];
+  readonly layout?: (rank: number) => number[] | undefined;
 }
 
 /** BatchNormalizationLayer's statistics: see ForwardContext. */

@@ -1,12 +1,13 @@
 import { tf } from '../backend/tf';
 import { volume } from '../shapes';
-import { realInput, WEIGHTS_AND_BIASES } from './common';
+import { denseWeightsAsIs, realInput, WEIGHTS_AND_BIASES } from './common';
 import { defineLayer } from './define';
 import { z } from 'zod';
 
 /**
  * LinearLayer: y = W.x + b with Wolfram's `Weights` {out, in} (TensorFlow.js's dense
- * layers store the transpose, and so does the net between evaluations). An input of rank > 1 is flattened row-major first and an
+ * layers store the transpose, and so does the net between evaluations on wasm and cpu;
+ * see denseWeightsAsIs). An input of rank > 1 is flattened row-major first and an
  * output spec `{n1, n2}` reshapes the result row-major.
  */
 export const LinearLayer = defineLayer({
@@ -50,8 +51,9 @@ export const LinearLayer = defineLayer({
     const batch = x.shape[0]!;
     const flat = x.rank === 2 ? x : tf.reshape(x, [batch, n]);
     // Weights arrive as [in, out] (see WEIGHTS_AND_BIASES): x.W^T with no transpose flag,
-    // the fast path of every backend (and on wasm, XNNPACK keeps the packed weights).
-    let y = tf.matMul(flat, arrays.Weights!);
+    // the fast path of wasm and cpu (and on wasm, XNNPACK keeps the packed weights); on
+    // tensorflow as Wolfram's {out, in}, multiplied with a transpose flag.
+    let y = tf.matMul(flat, arrays.Weights!, false, denseWeightsAsIs());
     if (arrays.Biases) y = tf.add(y, arrays.Biases);
     const outDims = shapes.outputs.Output!.dims;
     return { Output: outDims.length === 1 ? y : tf.reshape(y, [batch, ...outDims]) };

@@ -378,6 +378,15 @@ describe('survey: gradients on wasm match cpu', () => {
       matchesCpu(withGrads((a, b) => tf.matMul(a!, b!, ta, tb), () => [T(ta ? [6, 4] : [4, 6], 51), T(tb ? [5, 6] : [6, 5], 52)])));
     it.each(flags)('batched, transposeA %s transposeB %s', (ta, tb) =>
       matchesCpu(withGrads((a, b) => tf.matMul(a!, b!, ta, tb), () => [T(ta ? [2, 3, 6, 4] : [2, 3, 4, 6], 53), T(tb ? [2, 3, 5, 6] : [2, 3, 6, 5], 54)])));
+    it('a * b^T with a large b, computed as (b * a^T)^T so that XNNPACK packs the small operand, and its gradients', async () => {
+      // [8, 256] x [200, 256]^T: b has 51200 values, a^T 2048: the swapped path.
+      const build = withGrads((a, b) => tf.matMul(a!, b!, false, true), () => [T([8, 256], 58), T([200, 256], 59)]);
+      await matchesCpu(build);
+      // Both ways round give the same float32 bits: each output is one dot product over k.
+      const [y] = await on('wasm', () => [tf.matMul(T([8, 256], 58), T([200, 256], 59), false, true)]);
+      const [z] = await on('wasm', () => [tf.matMul(T([8, 256], 58), tf.transpose(T([200, 256], 59)))]);
+      expect(y).toEqual(z);
+    });
     it('broadcast batch, forward', () =>
       matchesCpu(() => [tf.matMul(T([2, 3, 4, 6], 53), T([1, 3, 5, 6], 54), false, true)]));
     it.each(flags)('fused with bias and relu, transposeA %s transposeB %s', (ta, tb) =>
