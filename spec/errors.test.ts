@@ -247,10 +247,7 @@ describe('data, specs and output gradients', () => {
 `);
   });
 
-  test('unsupported: the tensorflow backend without tfjs-node', async () => {
-    expect(await errorOf(() => Net.load(LINEAR, { backend: 'tensorflow' }))).toMatchInlineSnapshot(`"unsupported: The tensorflow backend needs @tensorflow/tfjs-node (CPU) or @tensorflow/tfjs-node-gpu (CUDA): npm install @tensorflow/tfjs-node@4.22.0"`);
-    expect(await errorOf(() => Net.load(LINEAR, { backend: 'webgl' as never }))).toMatchInlineSnapshot(`"unsupported: Unknown backend "webgl": use cpu, wasm, tensorflow"`);
-  });
+  // The tensorflow backend's errors (tfjs-node absent, broken, a foreign copy): spec/backend/native.test.ts.
 
   test('a kernel that throws in the backward pass leaves no tensor behind', async () => {
     // Stand-in for a kernel a backend lacks: cpu's filter gradient, made to throw.
