@@ -48,6 +48,33 @@ describe.each(TEST_BACKENDS)('on %s', (backend) => {
       expectDigits(r.out, shown);
     }
   });
+
+  const DEVICE = { cpu: 'CPU \\(JavaScript\\)', wasm: 'CPU \\(WebAssembly\\)', tensorflow: '(CPU|GPU \\(CUDA\\)) \\(libtensorflow 2\\.9\\.1\\)' }[backend];
+  const PACKAGE = { cpu: '@tensorflow/tfjs-backend-cpu', wasm: '@tensorflow/tfjs-backend-wasm', tensorflow: '@tensorflow/tfjs-node(-gpu)?' }[backend];
+
+  test('eval --verbose says the backend, device and package on stderr; stdout is unchanged', async () => {
+    const args = ['eval', 'examples/classifier.json', '--data', 'examples/classifier-data.json', '--grad', 'Input', '--backend', backend];
+    const quiet = await cli(args);
+    const r = await expectNoLeak(() => cli([...args, '--verbose']));
+    expect(r.code).toBe(0);
+    expect(r.out).toBe(quiet.out);
+    expect(quiet.err).toBe('');
+    expect(r.err).toMatch(new RegExp(`^netport: backend ${backend} on ${DEVICE} \\(${PACKAGE}@4\\.22\\.0\\)\\n$`));
+  });
+
+  test('check --json reports the backend; check --verbose says it on stderr', async () => {
+    const file = path.join(ROOT, 'fixtures', 'cases', 'elementwise-ramp.json');
+    const r = await cli(['check', file, '--json', '--backend', backend]);
+    expect(r.code).toBe(0);
+    const report = JSON.parse(r.out);
+    expect(Object.keys(report)).toEqual(['passed', 'failed', 'backend', 'cases']);
+    expect(report.backend.name).toBe(backend);
+    expect(report.backend.device).toMatch(new RegExp(`^${DEVICE}$`));
+    expect(report.backend.package).toMatch(new RegExp(`^${PACKAGE}@4\\.22\\.0$`));
+    const v = await cli(['check', file, '--verbose', '--backend', backend]);
+    expect(v.out).toBe('ok   elementwise-ramp\n1 passed, 0 failed\n');
+    expect(v.err).toMatch(new RegExp(`^netport: backend ${backend} on ${DEVICE} `));
+  });
 });
 
 test("the README's commands run on the default backend", async () => {

@@ -60,7 +60,7 @@ export function activate(name: BackendName): void {
 
 /** Which backend computes, on what, through which package (`netport --verbose`, `check --json`). */
 export interface BackendInfo {
-  backend: BackendName;
+  name: BackendName;
   /** `CPU (JavaScript)`, `CPU (WebAssembly)`, `CPU (libtensorflow 2.9.1)`, `GPU (CUDA) (libtensorflow 2.9.1)`. */
   device: string;
   /** The npm package and version that provides the backend. */
@@ -71,10 +71,10 @@ export interface BackendInfo {
 export function backendInfo(name: BackendName): BackendInfo {
   if (!ready.has(name)) throw netError('unsupported', `The ${name} backend is not initialized; select it first`);
   if (name === 'tensorflow') {
-    return { backend: name, device: nativeDevice(), package: `${nativePackage()}@${packageVersion(nativePackage()!)}` };
+    return { name, device: nativeDevice(), package: `${nativePackage()}@${packageVersion(nativePackage()!)}` };
   }
   const pkg = name === 'cpu' ? '@tensorflow/tfjs-backend-cpu' : '@tensorflow/tfjs-backend-wasm';
-  return { backend: name, device: name === 'cpu' ? 'CPU (JavaScript)' : 'CPU (WebAssembly)', package: `${pkg}@${tf.version_core}` };
+  return { name, device: name === 'cpu' ? 'CPU (JavaScript)' : 'CPU (WebAssembly)', package: `${pkg}@${tf.version_core}` };
 }
 
 function packageVersion(pkg: string): string {

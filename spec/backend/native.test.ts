@@ -96,7 +96,7 @@ describe('tfjs-node installed', () => {
     await withNative('installed', async () => {
       await selectBackend('tensorflow');
       const info = backendInfo('tensorflow');
-      expect(info.backend).toBe('tensorflow');
+      expect(info.name).toBe('tensorflow');
       expect(info.device).toMatch(/^(CPU|GPU \(CUDA\)) \(libtensorflow (2\.9\.1|stand-in)\)$/);
       expect(info.package).toMatch(/^@tensorflow\/tfjs-node(-gpu)?@(4\.22\.0|unknown)$/);
       await selectBackend('cpu');
@@ -108,7 +108,7 @@ describe.each(TEST_BACKENDS)('backendInfo on %s', (backend) => {
   test('names the backend and its package', async () => {
     await useBackend(backend);
     const info = backendInfo(backend);
-    expect(info.backend).toBe(backend);
+    expect(info.name).toBe(backend);
     expect(info.package).toMatch({ cpu: /^@tensorflow\/tfjs-backend-cpu@4\.22\.0$/, wasm: /^@tensorflow\/tfjs-backend-wasm@4\.22\.0$/, tensorflow: /^@tensorflow\/tfjs-node(-gpu)?@4\.22\.0$/ }[backend]);
     expect(info.device).toMatch({ cpu: /^CPU \(JavaScript\)$/, wasm: /^CPU \(WebAssembly\)$/, tensorflow: /^(CPU|GPU \(CUDA\)) \(libtensorflow 2\.9\.1\)$/ }[backend]);
     await useBackend('cpu');
