@@ -37,7 +37,7 @@ set -euo pipefail
 ROOT=$(cd "${1:-$(dirname "$0")/..}" && pwd)
 VARIANT=${VARIANT:-cpu}
 FORCE=${FORCE:-0}
-CACHE=${NETPORT_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/netport}
+CACHE=${NETPORT_CACHE:-${XDG_CACHE_HOME:-${HOME:-/tmp}/.cache}/netport}
 TFJS_VERSION=4.22.0
 TF_VERSION=2.9.1
 # CUDA 11.x runtime libraries (minor-version compatible with TF 2.9.1's CUDA 11.2 build) and the
