@@ -1,3 +1,7 @@
+// netport sets TF_CPP_MIN_LOG_LEVEL before it loads tfjs-node, but a test file's process.env is
+// Jest's copy, which libtensorflow never reads: the workers inherit the level from here.
+process.env.TF_CPP_MIN_LOG_LEVEL ??= '1';
+
 /** @type {import('jest').Config} */
 module.exports = {
   testEnvironment: 'node',

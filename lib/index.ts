@@ -10,7 +10,7 @@
  */
 import { Net, type LoadOptions } from './runtime';
 
-export { BACKENDS, defaultBackend, selectBackend, type BackendName } from './backend';
+export { BACKENDS, backendInfo, defaultBackend, selectBackend, type BackendInfo, type BackendName } from './backend';
 export { checkCases, loadCases, type CaseReport } from './cases';
 export { ERROR_CODES, isNetError, NetError, type ErrorCode } from './errors';
 export { LAYERS } from './layers/registry';

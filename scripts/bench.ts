@@ -1,10 +1,17 @@
 /**
- * `npm run bench [-- --json] [-- --backend wasm] [-- --only mlp] [-- --time 2000]`
+ * `npm run bench [-- --json] [-- --backend wasm,tensorflow] [-- --only mlp] [-- --time 2000] [-- --threads 1]`
+ *
+ * `--backend tensorflow` needs tfjs-node (`bash scripts/install-native.sh`); the baseline is
+ * then the same computation hand-written against tfjs-node. `--threads N` limits
+ * libtensorflow's thread pools (TF_NUM_INTRAOP_THREADS, TF_NUM_INTEROP_THREADS): on a shared
+ * machine one thread makes its numbers comparable between runs.
  *
  * Times netport against the same computation written by hand with TensorFlow.js on the
  * same backend (same net, same batch, same gradients, same data in and results out), with
  * tinybench: warm-up, then the median over repeated runs. Before timing, each pair is
- * checked to compute the same gradients.
+ * checked to compute the same gradients. Besides the wall-clock medians, the process's
+ * CPU time per call (user + system, all threads) gives a second ratio that a busy machine
+ * disturbs less.
  */
 import * as os from 'node:os';
 import type { Tensor } from '@tensorflow/tfjs-core';
@@ -84,9 +91,10 @@ async function mlp(backend: BackendName): Promise<Pair> {
             return tf.neg(tf.sum(tf.mul(labels, tf.logSoftmax(logits)), -1));
           };
           const { grads } = tf.valueAndGrads(f as (...a: Tensor[]) => Tensor)([xt, w[0]!, b[0]!, w[1]!, b[1]!, w[2]!, b[2]!]);
-          // Results in Wolfram's layout, as netport gives them: weights {out, in}.
+          // Results in Wolfram's layout and order, as netport gives them: weights {out, in},
+          // NetPortGradient[All] sorted by path (Input, {1, "Biases"}, {1, "Weights"}, ...).
           const [gx, gw1, gb1, gw2, gb2, gw3, gb3] = grads as Tensor[];
-          return [gx!, tf.transpose(gw1!), gb1!, tf.transpose(gw2!), gb2!, tf.transpose(gw3!), gb3!];
+          return [gx!, gb1!, tf.transpose(gw1!), gb2!, tf.transpose(gw2!), gb3!, tf.transpose(gw3!)];
         }),
       ),
     dispose: () => {
@@ -143,12 +151,12 @@ async function cnn(backend: BackendName): Promise<Pair> {
           const [gx, gk1, gc1, gk2, gc2, gw3, gb3] = grads as Tensor[];
           return [
             gx!,
-            tf.transpose(gk1!, [3, 2, 0, 1]),
             gc1!,
-            tf.transpose(gk2!, [3, 2, 0, 1]),
+            tf.transpose(gk1!, [3, 2, 0, 1]),
             gc2!,
-            tf.reshape(tf.transpose(tf.reshape(gw3!, [6, 6, 32, 10]), [3, 2, 0, 1]), [10, 1152]),
+            tf.transpose(gk2!, [3, 2, 0, 1]),
             gb3!,
+            tf.reshape(tf.transpose(tf.reshape(gw3!, [6, 6, 32, 10]), [3, 2, 0, 1]), [10, 1152]),
           ];
         }),
       ),
@@ -230,6 +238,30 @@ function matMulGflops(): number {
   return flops / median(times) / 1e6;
 }
 
+/** The same per CPU second (all threads), which a busy machine disturbs less. */
+function matMulGflopsCpu(): number {
+  const shapes: Array<[number, number, number]> = [
+    [128, 784, 256],
+    [128, 256, 256],
+    [128, 256, 10],
+  ];
+  const ts = shapes.map(([m, k, n]) => [tf.randomNormal([m, k]), tf.randomNormal([k, n])] as const);
+  const step = () => {
+    for (const [a, b] of ts) {
+      const c = tf.matMul(a, b);
+      c.dataSync();
+      c.dispose();
+    }
+  };
+  for (let i = 0; i < 5; i++) step();
+  const c0 = process.cpuUsage();
+  for (let i = 0; i < 30; i++) step();
+  const c = process.cpuUsage(c0);
+  tf.dispose(ts.flat());
+  const flops = 30 * shapes.reduce((s, [m, k, n]) => s + 2 * m * k * n, 0);
+  return flops / (c.user + c.system) / 1e3;
+}
+
 export function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   const m = s.length >> 1;
@@ -254,6 +286,8 @@ interface Row {
   netport_ms: number;
   baseline_ms: number;
   ratio: number;
+  /** netport / baseline in CPU time per call (not in the --json output of CONTRACT section 6). */
+  cpuRatio: number;
   note: string;
 }
 
@@ -267,6 +301,12 @@ async function main(argv: string[]): Promise<void> {
   const backends = (arg('--backend')?.split(',') ?? ['wasm', 'cpu']) as BackendName[];
   const only = arg('--only')?.split(',');
   const time = Number(arg('--time') ?? 3000);
+  const threads = arg('--threads');
+  if (threads !== undefined) {
+    // Read by libtensorflow when tfjs-node loads (selectBackend below).
+    process.env.TF_NUM_INTRAOP_THREADS = threads;
+    process.env.TF_NUM_INTEROP_THREADS = threads;
+  }
   const rows: Row[] = [];
   const extras: string[] = [];
   for (const backend of backends) {
@@ -287,6 +327,7 @@ async function main(argv: string[]): Promise<void> {
         // that sub-millisecond calls are not at the mercy of timer and GC jitter.
         const repeat = callsPerSample(pair);
         const samples: Record<'netport' | 'baseline', number[]> = { netport: [], baseline: [] };
+        const cpu = { netport: { us: 0, calls: 0 }, baseline: { us: 0, calls: 0 } };
         const slow = backend === 'cpu' && name === 'cnn';
         const rounds = slow ? 2 : ROUNDS;
         for (let round = 0; round < rounds; round++) {
@@ -294,7 +335,11 @@ async function main(argv: string[]): Promise<void> {
           const order = round % 2 === 0 ? (['netport', 'baseline'] as const) : (['baseline', 'netport'] as const);
           for (const task of order) {
             bench.add(task, () => {
+              const c0 = process.cpuUsage();
               for (let i = 0; i < repeat; i++) pair[task]();
+              const c = process.cpuUsage(c0);
+              cpu[task].us += c.user + c.system;
+              cpu[task].calls += repeat;
             });
           }
           await bench.run();
@@ -306,22 +351,28 @@ async function main(argv: string[]): Promise<void> {
         if (tf.memory().numTensors !== before) throw new Error(`${name} on ${backend}: the tensor count changed during the runs`);
         const np = median(samples.netport);
         const bl = median(samples.baseline);
-        rows.push({ name, backend, netport_ms: round(np), baseline_ms: round(bl), ratio: round(np / bl, 3), note: pair.note });
-        if (pair.flops > 0) extras.push(`${name} on ${backend}: netport ${(pair.flops / np / 1e6).toPrecision(3)} GFLOP/s, baseline ${(pair.flops / bl / 1e6).toPrecision(3)} GFLOP/s`);
+        const cpuRatio = cpu.netport.us / cpu.netport.calls / (cpu.baseline.us / cpu.baseline.calls);
+        rows.push({ name, backend, netport_ms: round(np), baseline_ms: round(bl), ratio: round(np / bl, 3), cpuRatio: round(cpuRatio, 3), note: pair.note });
+        const cpuMs = { netport: cpu.netport.us / cpu.netport.calls / 1000, baseline: cpu.baseline.us / cpu.baseline.calls / 1000 };
+        extras.push(`${name} on ${backend}: CPU time per call netport ${cpuMs.netport.toPrecision(3)} ms, baseline ${cpuMs.baseline.toPrecision(3)} ms`);
+        if (pair.flops > 0) {
+          extras.push(`${name} on ${backend}: netport ${(pair.flops / np / 1e6).toPrecision(3)} GFLOP/s, baseline ${(pair.flops / bl / 1e6).toPrecision(3)} GFLOP/s (per CPU second: ${(pair.flops / cpuMs.netport / 1e6).toPrecision(3)} and ${(pair.flops / cpuMs.baseline / 1e6).toPrecision(3)})`);
+        }
       } finally {
         pair.dispose();
       }
     }
-    if (!only || only.includes('mlp')) extras.push(`raw matMul (mlp shapes, forward) on ${backend}: ${matMulGflops().toFixed(1)} GFLOP/s`);
+    if (!only || only.includes('mlp')) extras.push(`raw matMul (mlp shapes, forward) on ${backend}: ${matMulGflops().toFixed(1)} GFLOP/s (per CPU second: ${matMulGflopsCpu().toFixed(1)})`);
   }
-  const machine = `${os.cpus()[0]?.model ?? 'unknown CPU'} x${os.cpus().length}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${os.platform()}`;
+  const tfThreads = backends.includes('tensorflow') ? `, libtensorflow threads ${threads ?? 'default'}` : '';
+  const machine = `${os.cpus()[0]?.model ?? 'unknown CPU'} x${os.cpus().length}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${os.platform()}${tfThreads}`;
   if (json) {
-    process.stdout.write(`${JSON.stringify({ machine, results: rows })}\n`);
+    process.stdout.write(`${JSON.stringify({ machine, results: rows.map(({ cpuRatio: _, ...r }) => r) })}\n`);
     return;
   }
   process.stdout.write(`machine: ${machine}\n\n`);
-  process.stdout.write('| name | backend | netport ms | baseline ms | ratio |\n|---|---|---|---|---|\n');
-  for (const r of rows) process.stdout.write(`| ${r.name} | ${r.backend} | ${r.netport_ms} | ${r.baseline_ms} | ${r.ratio} |\n`);
+  process.stdout.write('| name | backend | netport ms | baseline ms | ratio | CPU-time ratio |\n|---|---|---|---|---|---|\n');
+  for (const r of rows) process.stdout.write(`| ${r.name} | ${r.backend} | ${r.netport_ms} | ${r.baseline_ms} | ${r.ratio} | ${r.cpuRatio} |\n`);
   process.stdout.write(`\n${extras.join('\n')}\n`);
 }
 

@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { main } from '../lib/cli/main';
 import { defaultBackend } from '../lib/backend';
-import { expectNoLeak, useBackend } from './helpers/backends';
+import { expectDigits, expectNoLeak, TEST_BACKENDS, useBackend } from './helpers/backends';
 
 const ROOT = path.join(__dirname, '..');
 
@@ -30,18 +30,58 @@ async function cli(args: string[]): Promise<{ code: number; out: string; err: st
 
 beforeAll(() => useBackend(defaultBackend()));
 
-test("the README's commands print what the README shows, on the default backend", async () => {
+const readmeExamples = (): Array<[string, string]> => {
   const readme = readFileSync(path.join(ROOT, 'README.md'), 'utf8');
-  const examples = [...readme.matchAll(/```sh\n(npx netport eval [^\n]+)\n```\n(?:(?!```)[\s\S])*```text\n([\s\S]*?)```/g)];
-  expect(examples.length).toBeGreaterThanOrEqual(2);
-  for (const [, command, shown] of examples) {
-    // Split like a shell: words, and '...' quoted arguments.
-    const words = [...command!.matchAll(/'([^']*)'|(\S+)/g)].map((m) => m[1] ?? m[2]!);
-    const r = await expectNoLeak(() => cli(words.slice(2)));
-    expect(r.err).toBe('');
+  return [...readme.matchAll(/```sh\n(npx netport eval [^\n]+)\n```\n(?:(?!```)[\s\S])*```text\n([\s\S]*?)```/g)].map((m) => [m[1]!, m[2]!]);
+};
+
+describe.each(TEST_BACKENDS)('on %s', (backend) => {
+  test("the README's commands print what the README shows (to a relative 1e-6)", async () => {
+    const examples = readmeExamples();
+    expect(examples.length).toBeGreaterThanOrEqual(2);
+    for (const [command, shown] of examples) {
+      // Split like a shell: words, and '...' quoted arguments.
+      const words = [...command.matchAll(/'([^']*)'|(\S+)/g)].map((m) => m[1] ?? m[2]!);
+      const r = await expectNoLeak(() => cli([...words.slice(2), '--backend', backend]));
+      expect(r.err).toBe('');
+      expect(r.code).toBe(0);
+      expectDigits(r.out, shown);
+    }
+  });
+
+  const DEVICE = { cpu: 'CPU \\(JavaScript\\)', wasm: 'CPU \\(WebAssembly\\)', tensorflow: '(CPU|GPU \\(CUDA\\)) \\(libtensorflow 2\\.9\\.1\\)' }[backend];
+  const PACKAGE = { cpu: '@tensorflow/tfjs-backend-cpu', wasm: '@tensorflow/tfjs-backend-wasm', tensorflow: '@tensorflow/tfjs-node(-gpu)?' }[backend];
+
+  test('eval --verbose says the backend, device and package on stderr; stdout is unchanged', async () => {
+    const args = ['eval', 'examples/classifier.json', '--data', 'examples/classifier-data.json', '--grad', 'Input', '--backend', backend];
+    const quiet = await cli(args);
+    const r = await expectNoLeak(() => cli([...args, '--verbose']));
     expect(r.code).toBe(0);
-    expect(r.out).toBe(shown);
-  }
+    expect(r.out).toBe(quiet.out);
+    expect(quiet.err).toBe('');
+    expect(r.err).toMatch(new RegExp(`^netport: backend ${backend} on ${DEVICE} \\(${PACKAGE}@4\\.22\\.0\\)\\n$`));
+  });
+
+  test('check --json reports the backend; check --verbose says it on stderr', async () => {
+    const file = path.join(ROOT, 'fixtures', 'cases', 'elementwise-ramp.json');
+    const r = await cli(['check', file, '--json', '--backend', backend]);
+    expect(r.code).toBe(0);
+    const report = JSON.parse(r.out);
+    expect(Object.keys(report)).toEqual(['passed', 'failed', 'backend', 'cases']);
+    expect(report.backend.name).toBe(backend);
+    expect(report.backend.device).toMatch(new RegExp(`^${DEVICE}$`));
+    expect(report.backend.package).toMatch(new RegExp(`^${PACKAGE}@4\\.22\\.0$`));
+    const v = await cli(['check', file, '--verbose', '--backend', backend]);
+    expect(v.out).toBe('ok   elementwise-ramp\n1 passed, 0 failed\n');
+    expect(v.err).toMatch(new RegExp(`^netport: backend ${backend} on ${DEVICE} `));
+  });
+});
+
+test("the README's commands run on the default backend", async () => {
+  const [command, shown] = readmeExamples()[0]!;
+  const r = await cli([...command.matchAll(/'([^']*)'|(\S+)/g)].map((m) => m[1] ?? m[2]!).slice(2));
+  expect(r.code).toBe(0);
+  expectDigits(r.out, shown);
 });
 
 test('--json prints one object keyed like the results', async () => {

@@ -137,6 +137,7 @@ describe('data, specs and output gradients', () => {
       await evalError(LINEAR, { Input: [1, 2] }),
       await evalError(LINEAR, { Input: [1, 'x', 3] }),
       await evalError(LINEAR, { Input: { dims: [3], data: Float32Array.from([1, NaN, 3]) } }),
+      await evalError(LINEAR, { Input: { dims: [2, 3], data: Float64Array.from([1, 2, 3, 4, 5, -Infinity]) } }),
       await evalError(LINEAR, { Input: [1, 2, 3], Extra: [1] }),
       await evalError(LINEAR, {}),
       await evalError(LINEAR, { Input: [[1, 2, 3], [4, 5]] }),
@@ -150,6 +151,7 @@ describe('data, specs and output gradients', () => {
   "invalid_data: Invalid data: "Input" has dimensions {2}, but the port takes {3} (or a batch of them, {n, 3})",
   "invalid_data: Invalid data: "Input" contains "x" at position {2}, not a number",
   "invalid_data: Invalid data: "Input" contains NaN at position {2}, not a finite number",
+  "invalid_data: Invalid data: "Input" contains -Infinity at position {2, 3}, not a finite number",
   "invalid_data: Invalid data: "Extra" is not an input port of the net (inputs: "Input")",
   "invalid_data: Invalid data: no value for the input port "Input"",
   "invalid_data: Invalid data: "Input" is ragged (the sublist at position {2} has length 2, expected 3)",
@@ -247,10 +249,7 @@ describe('data, specs and output gradients', () => {
 `);
   });
 
-  test('unsupported: the tensorflow backend without tfjs-node', async () => {
-    expect(await errorOf(() => Net.load(LINEAR, { backend: 'tensorflow' }))).toMatchInlineSnapshot(`"unsupported: The tensorflow backend needs @tensorflow/tfjs-node (CPU) or @tensorflow/tfjs-node-gpu (CUDA): npm install @tensorflow/tfjs-node@4.22.0"`);
-    expect(await errorOf(() => Net.load(LINEAR, { backend: 'webgl' as never }))).toMatchInlineSnapshot(`"unsupported: Unknown backend "webgl": use cpu, wasm, tensorflow"`);
-  });
+  // The tensorflow backend's errors (tfjs-node absent, broken, a foreign copy): spec/backend/native.test.ts.
 
   test('a kernel that throws in the backward pass leaves no tensor behind', async () => {
     // Stand-in for a kernel a backend lacks: cpu's filter gradient, made to throw.

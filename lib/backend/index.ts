@@ -7,27 +7,12 @@
 import { netError } from '../errors';
 import { tf } from './tf';
 import { registerCpuKernels, registerNativeKernels, registerWasmKernels } from './kernels';
+import { loadNative, nativeDevice, nativePackage } from './native';
+
+export { nativePackage } from './native';
 
 export const BACKENDS = ['cpu', 'wasm', 'tensorflow'] as const;
 export type BackendName = (typeof BACKENDS)[number];
-
-/** The native bindings, GPU first; both register the same backend, so only one is loaded. */
-const NATIVE_PACKAGES = ['@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-node'] as const;
-
-let nativeLoaded: string | undefined;
-
-/** The installed native binding package, if any (without loading it). */
-export function nativePackage(): string | undefined {
-  if (nativeLoaded) return nativeLoaded;
-  return NATIVE_PACKAGES.find((pkg) => {
-    try {
-      require.resolve(pkg);
-      return true;
-    } catch {
-      return false;
-    }
-  });
-}
 
 export function defaultBackend(): BackendName {
   return nativePackage() ? 'tensorflow' : 'wasm';
@@ -74,24 +59,32 @@ export function activate(name: BackendName): void {
   if (tf.getBackend() !== name) throw netError('unsupported', `Could not switch to the ${name} backend`);
 }
 
-function loadNative(): void {
-  if (nativeLoaded) return;
-  const pkg = nativePackage();
-  if (!pkg) {
-    throw netError(
-      'unsupported',
-      'The tensorflow backend needs @tensorflow/tfjs-node (CPU) or @tensorflow/tfjs-node-gpu (CUDA): npm install @tensorflow/tfjs-node@4.22.0',
-    );
+/** Which backend computes, on what, through which package (`netport --verbose`, `check --json`). */
+export interface BackendInfo {
+  name: BackendName;
+  /** `CPU (JavaScript)`, `CPU (WebAssembly)`, `CPU (libtensorflow 2.9.1)`, `GPU (CUDA) (libtensorflow 2.9.1)`. */
+  device: string;
+  /** The npm package and version that provides the backend. */
+  package: string;
+}
+
+/** What an initialized backend runs on (select it first). */
+export function backendInfo(name: BackendName): BackendInfo {
+  if (!ready.has(name)) throw netError('unsupported', `The ${name} backend is not initialized; select it first`);
+  if (name === 'tensorflow') {
+    return { name, device: nativeDevice(), package: `${nativePackage()}@${packageVersion(nativePackage()!)}` };
   }
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  require(pkg);
-  if (!tf.findBackendFactory('tensorflow')) {
-    throw netError(
-      'unsupported',
-      `${pkg} loaded its own copy of @tensorflow/tfjs, not netport's (4.22.0); install ${pkg}@4.22.0 so npm shares one copy`,
-    );
+  const pkg = name === 'cpu' ? '@tensorflow/tfjs-backend-cpu' : '@tensorflow/tfjs-backend-wasm';
+  return { name, device: name === 'cpu' ? 'CPU (JavaScript)' : 'CPU (WebAssembly)', package: `${pkg}@${tf.version_core}` };
+}
+
+function packageVersion(pkg: string): string {
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    return (require(`${pkg}/package.json`) as { version: string }).version;
+  } catch {
+    return 'unknown';
   }
-  nativeLoaded = pkg;
 }
 
 /**

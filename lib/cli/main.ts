@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import type { DecodedClass } from '../coders/class';
 import { encodeData } from '../coders/ports';
 import { registerDescribe } from './describe';
-import { BACKENDS, type BackendName } from '../backend';
+import { BACKENDS, backendInfo, selectBackend, type BackendName } from '../backend';
 import { checkCases } from '../cases';
 import { isNetError } from '../errors';
 import { valueData, valueJson } from '../format';
@@ -78,6 +78,13 @@ export function parseSeed(text: string): number {
 }
 
 export const backendOption = () => new Option('--backend <name>', 'cpu, wasm or tensorflow (default: tensorflow if tfjs-node is installed, else wasm)').choices(BACKENDS);
+const VERBOSE = ['--verbose', 'say on stderr which backend and device compute'] as const;
+
+/** `--verbose`: the backend, its device and its package, on stderr (stdout stays the results). */
+function sayBackend(name: BackendName): void {
+  const info = backendInfo(name);
+  process.stderr.write(`netport: backend ${info.name} on ${info.device} (${info.package})\n`);
+}
 
 interface EvalOptions {
   data?: string;
@@ -91,6 +98,7 @@ interface EvalOptions {
   batchnorm?: 'moving' | 'batch';
   format: 'text' | 'json' | 'wl';
   json?: boolean;
+  verbose?: boolean;
 }
 
 /** A request's key in text and JSON output: the port name, or `NetPortGradient[...]`. */
@@ -144,10 +152,13 @@ export function program(): Command {
     .addOption(backendOption())
     .addOption(new Option('--format <format>', 'text, json (one object keyed like the results) or wl (what Mathematica prints for net[data, request])').choices(['text', 'json', 'wl']).default('text'))
     .option('--json', 'the same as --format json')
+    .option(...VERBOSE)
     .action(async (netArg: string, opts: EvalOptions) => {
       if (opts.request && opts.grad) throw new UsageError('give either --request or --grad, not both');
       const description = netDescription(readInput(netArg, 'the net'));
       const net = await Net.load(description, { backend: opts.backend, initialize: opts.init, batchNorm: opts.batchnorm });
+      // Not in --json: its keys are the net's ports, and a port may be named "backend".
+      if (opts.verbose) sayBackend(net.backend);
       try {
         if (opts.data === undefined && !opts.image) throw new UsageError('give the input data: --data FILE, or --image PORT=FILE for a port with an image encoder');
         const read = opts.data === undefined ? { data: {} } : dataAndOgrad(readInput(opts.data, 'the data'), net);
@@ -194,14 +205,17 @@ export function program(): Command {
     .description('run case files (directories recursively) and compare with their reference values')
     .argument('<paths...>', 'case files or directories')
     .addOption(backendOption())
-    .option('--json', 'print a JSON report')
-    .action(async (paths: string[], opts: { backend?: BackendName; json?: boolean }) => {
+    .option('--json', 'print a JSON report (with "backend": its name, device and package)')
+    .option(...VERBOSE)
+    .action(async (paths: string[], opts: { backend?: BackendName; json?: boolean; verbose?: boolean }) => {
       for (const p of paths) if (!existsSync(p)) throw new UsageError(`cannot read ${JSON.stringify(p)}: no such file or directory`);
-      const reports = await checkCases(paths, { backend: opts.backend });
+      const backend = await selectBackend(opts.backend);
+      if (opts.verbose) sayBackend(backend);
+      const reports = await checkCases(paths, { backend });
       const passed = reports.filter((r) => r.status === 'passed').length;
       const failed = reports.length - passed;
       if (opts.json) {
-        process.stdout.write(`${JSON.stringify({ passed, failed, cases: reports })}\n`);
+        process.stdout.write(`${JSON.stringify({ passed, failed, backend: backendInfo(backend), cases: reports })}\n`);
       } else {
         for (const r of reports) {
           process.stdout.write(r.status === 'passed' ? `ok   ${r.name}\n` : `FAIL ${r.name} (${r.file}): ${r.failures.join('; ')}\n`);

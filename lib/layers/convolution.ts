@@ -179,9 +179,11 @@ function undilated(x: Tensor, w: Tensor, stride: readonly number[], groups: numb
       ? tf.conv2d(x as any, w as any, stride as [number, number], 'valid')
       : tf.conv3d(x as any, w as any, stride as [number, number, number], 'valid');
   }
-  if (groups === channels && rank === 2) {
+  if (groups === channels && rank === 2 && stride[0] === stride[1]) {
     // One input channel per group: a depthwise convolution. TensorFlow.js numbers its
     // outputs channel * multiplier + m, as Wolfram numbers the outputs of each group.
+    // libtensorflow's depthwise kernel (the tensorflow backend without oneDNN, and on the
+    // GPU) refuses unequal strides: those take the grouped path below.
     const [kh, kw, , out] = w.shape as [number, number, number, number];
     return tf.depthwiseConv2d(x as any, tf.reshape(w, [kh, kw, channels, out / channels]) as any, stride as [number, number], 'valid');
   }
