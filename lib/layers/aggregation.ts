@@ -9,7 +9,8 @@ const SPAN = /^\s*(-?\d+|All)?\s*;;\s*(-?\d+|All)?\s*$/;
 
 const levelInt = z.number().int().refine((n) => n !== 0, 'level 0 does not exist');
 const span = z.string().regex(SPAN, 'a span of levels is written "i;;j" ("All" or nothing for an open end)');
-const single = z.union([levelInt, z.literal('All'), span]);
+/** One level, "All" or a span: an entry of a level set (ParametricRampLayer uses it too). */
+export const single = z.union([levelInt, z.literal('All'), span]);
 
 /** Reductions over one axis of a rank-3 view; Mean divides by the count, as Wolfram does. */
 const REDUCE: Readonly<Record<string, (x: Tensor, axis: number) => Tensor>> = {
@@ -30,7 +31,7 @@ interface Plan {
 }
 
 /** Wolfram's ToLevelSet: integers (negative from the end), spans and All, as a sorted set. */
-function levelSet(ctx: InferContext<unknown>, spec: unknown, rank: number): number[] {
+export function levelSet(ctx: InferContext<unknown>, spec: unknown, rank: number): number[] {
   const fail = (why: string): never => ctx.fail(why, 'Levels');
   const at = (n: number): number => {
     const l = n > 0 ? n : rank + 1 + n;

@@ -17,6 +17,7 @@ import { FlattenLayer } from './flatten';
 import { LinearLayer } from './linear';
 import { MeanAbsoluteLossLayer, MeanSquaredLossLayer } from './mean-losses';
 import { PartLayer } from './part';
+import { ParametricRampLayer } from './parametric-ramp';
 import { PoolingLayer } from './pooling';
 import { ReplicateLayer } from './replicate';
 import { ReshapeLayer } from './reshape';
@@ -51,6 +52,7 @@ export const LAYERS: readonly LayerDef[] = [
   TransposeLayer,
   AggregationLayer,
   DotLayer,
+  ParametricRampLayer,
 ];
 
 const BY_TYPE = new Map(LAYERS.map((l) => [l.type, l]));

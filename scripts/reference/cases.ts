@@ -603,3 +603,19 @@ add('nets', 'net-softmax-fused-and-output', (r) => ({
   data: { Input: r.reals([2]), Target: 1 },
   integer: ['Target'],
 }));
+
+// ---------------------------------------------------------------------------------
+// Image-model layers (issue 12): ParametricRampLayer, PaddingLayer, ResizeLayer,
+// ImageAugmentationLayer, DeconvolutionLayer, and blocks built from them
+
+const pramp = (r: Random, slopeDims: number[], extra: Obj = {}): Obj => layer('ParametricRampLayer', { Slope: r.reals(slopeDims, 0.05, 0.6), ...extra });
+add('parametric-ramp', 'pramp-vector', (r) => ({ net: pramp(r, [4], { Input: 4 }), data: { Input: r.reals([4]) } }));
+add('parametric-ramp', 'pramp-channels', (r) => ({ net: pramp(r, [2], { Input: [2, 3, 2] }), data: { Input: r.reals([2, 3, 2]) } }));
+add('parametric-ramp', 'pramp-levels-span', (r) => ({ net: pramp(r, [3, 2], { Levels: '2;;3', Input: [2, 3, 2] }), data: { Input: r.reals([2, 3, 2]) } }));
+add('parametric-ramp', 'pramp-levels-first-last', (r) => ({ net: pramp(r, [2, 3], { Levels: [1, -1], Input: [2, 2, 3] }), data: { Input: r.reals([2, 2, 3]) } }));
+add('parametric-ramp', 'pramp-after-conv', (r) => ({ net: chain([conv(r, 3, 2, [2, 2]), pramp(r, [3])], { Input: [2, 3, 4] }), data: { Input: r.reals([2, 3, 4]) } }));
+add('parametric-ramp', 'pramp-after-conv-levels-1-3', (r) => ({
+  net: chain([conv(r, 2, 1, [2, 2]), pramp(r, [2, 3], { Levels: [1, 3] })], { Input: [1, 3, 4] }),
+  data: { Input: r.reals([1, 3, 4]) },
+}));
+add('parametric-ramp', 'pramp-batch', (r) => ({ net: chain([linear(r, 3, 2), pramp(r, [3])], { Input: 2 }), data: [0, 1, 2].map(() => ({ Input: r.reals([2]) })) }));

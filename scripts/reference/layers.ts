@@ -29,6 +29,8 @@ export const ARRAYS: Readonly<Record<string, readonly { name: string; aux?: bool
   EmbeddingLayer: [{ name: 'Weights' }],
   ConstantArrayLayer: [{ name: 'Array' }],
   NetArrayLayer: [{ name: 'Array' }],
+  // Image-model layers (issue 12)
+  ParametricRampLayer: [{ name: 'Slope' }],
 };
 
 const VARIADIC = new Set(['ThreadingLayer', 'TotalLayer', 'CatenateLayer', 'DotLayer']);
@@ -471,6 +473,23 @@ const dot: Forward = (l, x) => {
   return { Output: acc };
 };
 
+// ---------------------------------------------------------------------------------
+// Image-model layers (issue 12)
+
+const parametricRamp: Forward = (l, x, w) => {
+  const a = x.Input!;
+  const levels = levelSet(l.Levels ?? 1, a.dims.length);
+  const slope = w.Slope!;
+  const slopeDims = levels.map((k) => a.dims[k]!);
+  return {
+    Output: map(a, (v, i) => {
+      kink(v);
+      const index = unravel(a.dims, i);
+      return v > 0 ? v : slope.data[offset(slopeDims, levels.map((k) => index[k]!))]! * v;
+    }),
+  };
+};
+
 export const FORWARD: Readonly<Record<string, Forward>> = {
   LinearLayer: linear,
   ElementwiseLayer: elementwise,
@@ -496,6 +515,8 @@ export const FORWARD: Readonly<Record<string, Forward>> = {
   TransposeLayer: transpose,
   AggregationLayer: aggregation,
   DotLayer: dot,
+  // Image-model layers (issue 12)
+  ParametricRampLayer: parametricRamp,
 };
 
 /** A layer's arrays as float64 arrays (null for None). */
