@@ -14,13 +14,16 @@ import { DropoutLayer } from './dropout';
 import { ElementwiseLayer } from './elementwise';
 import { EmbeddingLayer } from './embedding';
 import { FlattenLayer } from './flatten';
+import { ImageAugmentationLayer } from './image-augmentation';
 import { LinearLayer } from './linear';
 import { MeanAbsoluteLossLayer, MeanSquaredLossLayer } from './mean-losses';
 import { PartLayer } from './part';
+import { PaddingLayer } from './padding';
 import { ParametricRampLayer } from './parametric-ramp';
 import { PoolingLayer } from './pooling';
 import { ReplicateLayer } from './replicate';
 import { ReshapeLayer } from './reshape';
+import { ResizeLayer } from './resize';
 import { SoftmaxLayer } from './softmax';
 import { SummationLayer } from './summation';
 import { ThreadingLayer } from './threading';
@@ -53,6 +56,9 @@ export const LAYERS: readonly LayerDef[] = [
   AggregationLayer,
   DotLayer,
   ParametricRampLayer,
+  PaddingLayer,
+  ResizeLayer,
+  ImageAugmentationLayer,
 ];
 
 const BY_TYPE = new Map(LAYERS.map((l) => [l.type, l]));

@@ -619,3 +619,36 @@ add('parametric-ramp', 'pramp-after-conv-levels-1-3', (r) => ({
   data: { Input: r.reals([1, 3, 4]) },
 }));
 add('parametric-ramp', 'pramp-batch', (r) => ({ net: chain([linear(r, 3, 2), pramp(r, [3])], { Input: 2 }), data: [0, 1, 2].map(() => ({ Input: r.reals([2]) })) }));
+const pad = (spec: number[][], padding?: Json, extra: Obj = {}): Obj => layer('PaddingLayer', { Specification: spec, ...(padding === undefined ? {} : { Padding: padding }), ...extra });
+add('padding', 'padding-vector', (r) => ({ net: chain([pad([[1, 2]]), linear(r, 2, 6)], { Input: 3 }), data: { Input: r.reals([3]) } }));
+add('padding', 'padding-constant-image', (r) => ({ net: pad([[0, 0], [1, 1], [2, 0]], -0.5, { Input: [2, 2, 3] }), data: { Input: r.reals([2, 2, 3]) } }));
+add('padding', 'padding-fixed', (r) => ({ net: pad([[1, 0], [0, 2]], 'Fixed', { Input: [2, 3] }), data: { Input: r.reals([2, 3]) } }));
+add('padding', 'padding-reflected', (r) => ({ net: pad([[0, 0], [2, 1], [1, 2]], 'Reflected', { Input: [2, 3, 3] }), data: { Input: r.reals([2, 3, 3]) } }));
+add('padding', 'padding-reflected-wide', (r) => ({ net: pad([[4, 3]], 'Reflected', { Input: 3 }), data: { Input: r.reals([3]) } }));
+add('padding', 'padding-periodic', (r) => ({ net: pad([[1, 1], [3, 2]], 'Periodic', { Input: [2, 2] }), data: { Input: r.reals([2, 2]) } }));
+add('padding', 'padding-after-conv-reflected', (r) => ({
+  net: chain([conv(r, 2, 1, [2, 2]), pad([[1, 0], [1, 1], [0, 2]], 'Reflected'), layer('FlattenLayer'), linear(r, 2, 60)], { Input: [1, 3, 4] }),
+  data: { Input: r.reals([1, 3, 4]) },
+}));
+add('padding', 'padding-after-conv-periodic-batch', (r) => ({
+  net: chain([conv(r, 2, 1, [2, 2]), pad([[0, 0], [2, 1], [1, 1]], 'Periodic')], { Input: [1, 3, 3] }),
+  data: [0, 1].map(() => ({ Input: r.reals([1, 3, 3]) })),
+}));
+const resize = (spec: Json, extra: Obj = {}): Obj => layer('ResizeLayer', { Specification: spec, ...extra });
+add('resize', 'resize-scaled-2', (r) => ({ net: resize([{ Scaled: 2 }, { Scaled: 2 }], { Input: [2, 3, 2] }), data: { Input: r.reals([2, 3, 2]) } }));
+add('resize', 'resize-sizes-up-down', (r) => ({ net: resize([5, 3], { Input: [1, 3, 4] }), data: { Input: r.reals([1, 3, 4]) } }));
+add('resize', 'resize-to-one-row', (r) => ({ net: resize([1, 4], { Input: [2, 3, 2] }), data: { Input: r.reals([2, 3, 2]) } }));
+add('resize', 'resize-scaled-fraction', (r) => ({ net: resize([3, { Scaled: 1.5 }], { Input: [2, 3, 4] }), data: { Input: r.reals([2, 3, 4]) } }));
+add('resize', 'resize-1d', (r) => ({ net: resize([7], { Input: [2, 4] }), data: { Input: r.reals([2, 4]) } }));
+add('resize', 'resize-nearest', (r) => ({ net: resize([{ Scaled: 2 }, { Scaled: 3 }], { Resampling: 'Nearest', Input: [2, 2, 3] }), data: { Input: r.reals([2, 2, 3]) } }));
+add('resize', 'resize-after-conv', (r) => ({
+  net: chain([conv(r, 2, 1, [2, 2]), resize([{ Scaled: 2 }, 5]), layer('SummationLayer')], { Input: [1, 3, 4] }),
+  data: { Input: r.reals([1, 3, 4]) },
+}));
+add('resize', 'resize-nearest-batch', (r) => ({ net: chain([resize([4, 2], { Resampling: 'Nearest' }), linear(r, 2, 8)], { Input: [1, 2, 2] }), data: [0, 1].map(() => ({ Input: r.reals([1, 2, 2]) })) }));
+add('image-augmentation', 'augmentation-center-crop', (r) => ({ net: layer('ImageAugmentationLayer', { CropSize: [2, 3], Input: [2, 4, 5] }), data: { Input: r.reals([2, 4, 5]) } }));
+add('image-augmentation', 'augmentation-odd-margin', (r) => ({ net: layer('ImageAugmentationLayer', { CropSize: 2, Input: [1, 5, 4] }), data: { Input: r.reals([1, 5, 4]) } }));
+add('image-augmentation', 'augmentation-after-conv', (r) => ({
+  net: chain([conv(r, 2, 1, [2, 2]), layer('ImageAugmentationLayer', { CropSize: [2, 2] }), layer('FlattenLayer'), linear(r, 2, 8)], { Input: [1, 5, 4] }),
+  data: { Input: r.reals([1, 5, 4]) },
+}));
