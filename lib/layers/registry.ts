@@ -9,6 +9,7 @@ import { CatenateLayer } from './catenate';
 import { ConvolutionLayer } from './convolution';
 import { CrossEntropyLossLayer } from './cross-entropy';
 import type { LayerDef } from './define';
+import { DeconvolutionLayer } from './deconvolution';
 import { DotLayer } from './dot';
 import { DropoutLayer } from './dropout';
 import { ElementwiseLayer } from './elementwise';
@@ -59,6 +60,7 @@ export const LAYERS: readonly LayerDef[] = [
   PaddingLayer,
   ResizeLayer,
   ImageAugmentationLayer,
+  DeconvolutionLayer,
 ];
 
 const BY_TYPE = new Map(LAYERS.map((l) => [l.type, l]));

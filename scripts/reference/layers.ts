@@ -31,6 +31,7 @@ export const ARRAYS: Readonly<Record<string, readonly { name: string; aux?: bool
   NetArrayLayer: [{ name: 'Array' }],
   // Image-model layers (issue 12)
   ParametricRampLayer: [{ name: 'Slope' }],
+  DeconvolutionLayer: [{ name: 'Weights' }, { name: 'Biases' }],
 };
 
 const VARIADIC = new Set(['ThreadingLayer', 'TotalLayer', 'CatenateLayer', 'DotLayer']);
@@ -567,6 +568,40 @@ const imageAugmentation: Forward = (l, x) => {
   return { Output: out };
 };
 
+/**
+ * DeconvolutionLayer: input cell q of channel i adds W[i, o, k] x[i, q] to output cell
+ * s q + d k - lo of channel o of its group (Weights {in, out/groups, k...}); the output
+ * is the full s (n - 1) + d (k - 1) + 1 less the cropped {lo, hi}.
+ */
+const deconvolution: Forward = (l, x, w) => {
+  const a = x.Input!;
+  const W = w.Weights!;
+  const b = w.Biases;
+  const [channels, ...spatial] = a.dims as [number, ...number[]];
+  const [inChannels, outPerGroup, ...kernel] = W.dims as [number, number, ...number[]];
+  if (inChannels !== channels) throw new Error('DeconvolutionLayer: Weights do not fit the input channels');
+  const k = spatial.length;
+  const groups = num(l.ChannelGroups, 1);
+  const inPerGroup = channels / groups;
+  const stride = perDim(l.Stride, k, 1);
+  const dilation = perDim(l.Dilation, k, 1);
+  const crop = pads(l.PaddingSize, k);
+  const outSpatial = spatial.map((n, i) => stride[i]! * (n - 1) + dilation[i]! * (kernel[i]! - 1) + 1 - crop[i]![0] - crop[i]![1]);
+  const out = zeros([outPerGroup * groups, ...outSpatial]);
+  if (b) eachIndex(out.dims, ([o], flat) => (out.data[flat] = b.data[o!]!));
+  eachIndex(a.dims, ([i, ...q], flat) => {
+    const group = Math.floor(i! / inPerGroup);
+    for (let o = 0; o < outPerGroup; o++) {
+      eachIndex(kernel, (kk) => {
+        const at = q.map((qi, d) => stride[d]! * qi + dilation[d]! * kk[d]! - crop[d]![0]);
+        if (at.some((p, d) => p < 0 || p >= outSpatial[d]!)) return; // cropped
+        out.data[offset(out.dims, [group * outPerGroup + o, ...at])]! += W.data[offset(W.dims, [i!, o, ...kk])]! * a.data[flat]!;
+      });
+    }
+  });
+  return { Output: out };
+};
+
 export const FORWARD: Readonly<Record<string, Forward>> = {
   LinearLayer: linear,
   ElementwiseLayer: elementwise,
@@ -597,6 +632,7 @@ export const FORWARD: Readonly<Record<string, Forward>> = {
   PaddingLayer: padding,
   ResizeLayer: resize,
   ImageAugmentationLayer: imageAugmentation,
+  DeconvolutionLayer: deconvolution,
 };
 
 /** A layer's arrays as float64 arrays (null for None). */
