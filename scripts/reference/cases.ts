@@ -652,3 +652,83 @@ add('image-augmentation', 'augmentation-after-conv', (r) => ({
   net: chain([conv(r, 2, 1, [2, 2]), layer('ImageAugmentationLayer', { CropSize: [2, 2] }), layer('FlattenLayer'), linear(r, 2, 8)], { Input: [1, 5, 4] }),
   data: { Input: r.reals([1, 5, 4]) },
 }));
+const deconv = (r: Random, out: number, inChannels: number, groups: number, kernel: number[], extra: Obj = {}): Obj =>
+  layer('DeconvolutionLayer', {
+    OutputChannels: out,
+    KernelSize: kernel.every((k) => k === kernel[0]) ? kernel[0]! : kernel,
+    ...(groups > 1 ? { ChannelGroups: groups } : {}),
+    Weights: r.reals([inChannels, out / groups, ...kernel]),
+    Biases: r.reals([out]),
+    ...extra,
+  });
+add('deconvolution', 'deconv-2x2-stride2', (r) => ({ net: deconv(r, 2, 3, 1, [2, 2], { Stride: 2, Input: [3, 2, 3] }), data: { Input: r.reals([3, 2, 3]) } }));
+add('deconvolution', 'deconv-3x3', (r) => ({ net: deconv(r, 2, 2, 1, [3, 3], { Input: [2, 3, 3] }), data: { Input: r.reals([2, 3, 3]) } }));
+add('deconvolution', 'deconv-stride-crop', (r) => ({
+  net: deconv(r, 3, 2, 1, [3, 2], { Stride: [2, 1], PaddingSize: [[1, 0], [0, 1]], Input: [2, 3, 2] }),
+  data: { Input: r.reals([2, 3, 2]) },
+}));
+add('deconvolution', 'deconv-dilation-stride', (r) => ({ net: deconv(r, 2, 1, 1, [2, 2], { Dilation: 2, Stride: 2, Input: [1, 3, 3] }), data: { Input: r.reals([1, 3, 3]) } }));
+add('deconvolution', 'deconv-dilation-3', (r) => ({ net: deconv(r, 2, 2, 1, [2, 3], { Dilation: [3, 1], Input: [2, 2, 3] }), data: { Input: r.reals([2, 2, 3]) } }));
+add('deconvolution', 'deconv-groups', (r) => ({ net: deconv(r, 4, 4, 2, [2, 2], { Stride: 2, Input: [4, 2, 2] }), data: { Input: r.reals([4, 2, 2]) } }));
+add('deconvolution', 'deconv-groups-3x3', (r) => ({ net: deconv(r, 6, 3, 3, [3, 3], { PaddingSize: 1, Input: [3, 2, 3] }), data: { Input: r.reals([3, 2, 3]) } }));
+add('deconvolution', 'deconv-tiles-cropped-no-biases', (r) => ({
+  net: layer('DeconvolutionLayer', { OutputChannels: 2, KernelSize: 2, Stride: 2, PaddingSize: 1, Weights: r.reals([2, 2, 2, 2]), Biases: null, Input: [2, 3, 3] }),
+  data: { Input: r.reals([2, 3, 3]) },
+}));
+add('deconvolution', 'deconv-1d-crop-past-padding', (r) => ({ net: deconv(r, 2, 2, 1, [4], { Stride: 2, PaddingSize: 3, Input: [2, 3] }), data: { Input: r.reals([2, 3]) } }));
+add('deconvolution', 'deconv-1d-tiles', (r) => ({ net: deconv(r, 3, 2, 1, [3], { Stride: 3, Input: [2, 4] }), data: { Input: r.reals([2, 4]) } }));
+add('deconvolution', 'deconv-3d', (r) => ({ net: deconv(r, 2, 2, 1, [2, 2, 2], { Stride: [2, 1, 2], Input: [2, 2, 2, 2] }), data: { Input: r.reals([2, 2, 2, 2]) } }));
+add('deconvolution', 'deconv-3d-tiles', (r) => ({ net: deconv(r, 2, 1, 1, [2, 2, 2], { Stride: 2, Input: [1, 2, 2, 2] }), data: { Input: r.reals([1, 2, 2, 2]) } }));
+add('deconvolution', 'deconv-after-conv-batch', (r) => ({
+  net: chain([conv(r, 2, 1, [2, 2]), deconv(r, 2, 2, 1, [2, 2], { Stride: 2 })], { Input: [1, 3, 3] }),
+  data: [0, 1].map(() => ({ Input: r.reals([1, 3, 3]) })),
+}));
+
+// Blocks of image models, differentiated whole (every input and array, NetPortGradient[All])
+const resnetBlock = (r: Random, c: number): Obj =>
+  graph(
+    {
+      conv1: conv(r, c, c, [3, 3], { PaddingSize: 1 }),
+      bn1: bn(r, c),
+      ramp1: pramp(r, [c]),
+      conv2: conv(r, c, c, [3, 3], { PaddingSize: 1 }),
+      bn2: bn(r, c),
+      add: layer('TotalLayer'),
+      ramp2: pramp(r, [c]),
+    },
+    [[port('Input'), 'conv1', 'bn1', 'ramp1', 'conv2', 'bn2'], [['bn2', port('Input')], 'add', 'ramp2']],
+    { Input: [c, 4, 4] },
+  );
+add('blocks', 'block-resnet', (r) => ({ net: resnetBlock(r, 2), data: { Input: r.reals([2, 4, 4]) } }));
+add('blocks', 'block-resnet-batch', (r) => ({ net: resnetBlock(r, 2), data: [0, 1].map(() => ({ Input: r.reals([2, 4, 4]) })) }));
+/** Weights within +-0.4, so that three convolutions and batch normalizations keep the values (and the finite differences' rounding) small. */
+const smallConv = (r: Random, out: number, inn: number, kernel: number[], extra: Obj = {}): Obj =>
+  layer('ConvolutionLayer', { OutputChannels: out, KernelSize: kernel[0]!, Weights: r.reals([out, inn, ...kernel], -0.4, 0.4), Biases: r.reals([out], -0.3, 0.3), ...extra });
+/** Down (conv, batch norm, ramp, pool), up (`up`, to the skip's size), catenate with the skip, pad, conv, batch norm, ramp. */
+const unetBlock = (r: Random, up: (r: Random) => Obj, upChannels: number, padding: Json): Obj =>
+  graph(
+    {
+      conv1: smallConv(r, 3, 2, [3, 3], { PaddingSize: 1 }),
+      bn1: bn(r, 3),
+      ramp1: pramp(r, [3]),
+      pool: layer('PoolingLayer', { KernelSize: 2, Stride: 2 }),
+      conv2: smallConv(r, 4, 3, [3, 3], { PaddingSize: 1 }),
+      bn2: bn(r, 4),
+      ramp2: pramp(r, [4]),
+      up: up(r),
+      cat: layer('CatenateLayer'),
+      pad: pad([[0, 0], [1, 1], [1, 1]], padding),
+      conv3: smallConv(r, 2, 3 + upChannels, [3, 3]),
+      bn3: bn(r, 2),
+      ramp3: pramp(r, [2]),
+    },
+    [[port('Input'), 'conv1', 'bn1', 'ramp1', 'pool', 'conv2', 'bn2', 'ramp2', 'up'], [['ramp1', 'up'], 'cat', 'pad', 'conv3', 'bn3', 'ramp3']],
+    { Input: [2, 4, 4] },
+  );
+add('blocks', 'block-unet-deconvolution', (r) => ({ net: unetBlock(r, (q) => deconv(q, 3, 4, 1, [2, 2], { Stride: 2 }), 3, 'Reflected'), data: { Input: (r.reals([6]), r.reals([2, 4, 4])) } }));
+add('blocks', 'block-unet-resize', (r) => ({ net: unetBlock(r, () => resize([{ Scaled: 2 }, { Scaled: 2 }]), 4, 0), data: { Input: r.reals([2, 4, 4]) } }));
+add('blocks', 'block-unet-deconvolution-batch', (r) => {
+  r.reals([4]); // a draw that moves the weights off a kink
+  const net = unetBlock(r, (q) => deconv(q, 3, 4, 1, [3, 3], { Stride: 2, PaddingSize: [[1, 0], [1, 0]] }), 3, 'Fixed');
+  return { net, data: [0, 1].map(() => ({ Input: r.reals([2, 4, 4]) })) };
+});
