@@ -20,6 +20,7 @@ export function initialize(plan: Plan, seed: number, all = false): void {
 function sample(plan: Plan, slot: ArraySlot, seed: number): Float32Array {
   const n = volume(slot.dims);
   let kind = slot.decl.init;
+  if (typeof kind === 'number') return new Float32Array(n).fill(kind);
   if (kind === 'array') kind = slot.dims.length === 2 ? 'weights' : 'zeros';
   if (kind === 'zeros') return new Float32Array(n);
   if (kind === 'ones') return new Float32Array(n).fill(1);

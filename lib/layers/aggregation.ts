@@ -9,7 +9,8 @@ const SPAN = /^\s*(-?\d+|All)?\s*;;\s*(-?\d+|All)?\s*$/;
 
 const levelInt = z.number().int().refine((n) => n !== 0, 'level 0 does not exist');
 const span = z.string().regex(SPAN, 'a span of levels is written "i;;j" ("All" or nothing for an open end)');
-const single = z.union([levelInt, z.literal('All'), span]);
+/** One level, "All" or a span: an entry of a level set (ParametricRampLayer uses it too). */
+export const single = z.union([levelInt, z.literal('All'), span]);
 /** A level set as Wolfram writes it: n, All, "i;;j", or a list of these (also NormalizationLayer's). */
 export const levelSpecSchema = z.union([single, z.array(single)]);
 export type LevelSpec = z.infer<typeof levelSpecSchema>;

@@ -103,3 +103,12 @@ export function resolveLevel(level: number, rank: number): number | undefined {
 export function meanPerExample(x: Tensor): Tensor {
   return x.rank === 1 ? x : tf.mean(x, range(1, x.rank));
 }
+
+/**
+ * The tensor axis of a (1-based) Wolfram level of an example of rank `rank`, for a layer
+ * that takes its input as it comes ('passthrough'): level 1 is the last axis of a
+ * channel-last tensor [N, d2, ..., dk, d1], level l the axis l - 1 there.
+ */
+export function levelAxis(level: number, rank: number, last: boolean): number {
+  return last && rank >= 2 ? (level === 1 ? rank : level - 1) : level;
+}

@@ -12,9 +12,10 @@ import { NO_PARAMS, type WolframForm } from './wolfram-form';
 
 /**
  * How initialization fills a missing array (see init.ts): 'weights' is Wolfram's
- * Xavier rule, 'array' is Wolfram's rule for other names (weights if rank 2, else zeros).
+ * Xavier rule, 'array' is Wolfram's rule for other names (weights if rank 2, else zeros),
+ * a number fills the array with that constant (ParametricRampLayer's Slope: 0.1).
  */
-export type InitKind = 'weights' | 'zeros' | 'ones' | 'array';
+export type InitKind = 'weights' | 'zeros' | 'ones' | 'array' | number;
 
 export interface ArrayDecl {
   readonly name: string;

@@ -9,17 +9,22 @@ import { CatenateLayer } from './catenate';
 import { ConvolutionLayer } from './convolution';
 import { CrossEntropyLossLayer } from './cross-entropy';
 import type { LayerDef } from './define';
+import { DeconvolutionLayer } from './deconvolution';
 import { DotLayer } from './dot';
 import { DropoutLayer } from './dropout';
 import { ElementwiseLayer } from './elementwise';
 import { EmbeddingLayer } from './embedding';
 import { FlattenLayer } from './flatten';
+import { ImageAugmentationLayer } from './image-augmentation';
 import { LinearLayer } from './linear';
 import { MeanAbsoluteLossLayer, MeanSquaredLossLayer } from './mean-losses';
 import { PartLayer } from './part';
+import { PaddingLayer } from './padding';
+import { ParametricRampLayer } from './parametric-ramp';
 import { PoolingLayer } from './pooling';
 import { ReplicateLayer } from './replicate';
 import { ReshapeLayer } from './reshape';
+import { ResizeLayer } from './resize';
 import { SoftmaxLayer } from './softmax';
 import { SummationLayer } from './summation';
 import { ThreadingLayer } from './threading';
@@ -59,6 +64,11 @@ export const LAYERS: readonly LayerDef[] = [
   NormalizationLayer,
   LocalResponseNormalizationLayer,
   FunctionLayer,
+  ParametricRampLayer,
+  PaddingLayer,
+  ResizeLayer,
+  ImageAugmentationLayer,
+  DeconvolutionLayer,
 ];
 
 const BY_TYPE = new Map(LAYERS.map((l) => [l.type, l]));

@@ -681,3 +681,130 @@ add('function', 'function-in-graph', (r) => ({
 }));
 add('function', 'function-batch', (r) => ({ net: fn('#x*Exp[-#y^2] + 1 &', { x: 2, y: 2 }), data: [0, 1].map(() => ({ x: r.reals([2]), y: r.reals([2]) })) }));
 add('function', 'function-reverse-flatten', (r) => ({ net: fn('Reverse[Flatten[#, 1]] - Flatten[#, 1] &', { Input: [2, 2, 3] }), data: { Input: r.reals([2, 2, 3]) } }));
+// Image-model layers (issue 12): ParametricRampLayer, PaddingLayer, ResizeLayer,
+// ImageAugmentationLayer, DeconvolutionLayer, and blocks built from them
+
+const pramp = (r: Random, slopeDims: number[], extra: Obj = {}): Obj => layer('ParametricRampLayer', { Slope: r.reals(slopeDims, 0.05, 0.6), ...extra });
+add('parametric-ramp', 'pramp-vector', (r) => ({ net: pramp(r, [4], { Input: 4 }), data: { Input: r.reals([4]) } }));
+add('parametric-ramp', 'pramp-channels', (r) => ({ net: pramp(r, [2], { Input: [2, 3, 2] }), data: { Input: r.reals([2, 3, 2]) } }));
+add('parametric-ramp', 'pramp-levels-span', (r) => ({ net: pramp(r, [3, 2], { Levels: '2;;3', Input: [2, 3, 2] }), data: { Input: r.reals([2, 3, 2]) } }));
+add('parametric-ramp', 'pramp-levels-first-last', (r) => ({ net: pramp(r, [2, 3], { Levels: [1, -1], Input: [2, 2, 3] }), data: { Input: r.reals([2, 2, 3]) } }));
+add('parametric-ramp', 'pramp-after-conv', (r) => ({ net: chain([conv(r, 3, 2, [2, 2]), pramp(r, [3])], { Input: [2, 3, 4] }), data: { Input: r.reals([2, 3, 4]) } }));
+add('parametric-ramp', 'pramp-after-conv-levels-1-3', (r) => ({
+  net: chain([conv(r, 2, 1, [2, 2]), pramp(r, [2, 3], { Levels: [1, 3] })], { Input: [1, 3, 4] }),
+  data: { Input: r.reals([1, 3, 4]) },
+}));
+add('parametric-ramp', 'pramp-batch', (r) => ({ net: chain([linear(r, 3, 2), pramp(r, [3])], { Input: 2 }), data: [0, 1, 2].map(() => ({ Input: r.reals([2]) })) }));
+const pad = (spec: number[][], padding?: Json, extra: Obj = {}): Obj => layer('PaddingLayer', { Specification: spec, ...(padding === undefined ? {} : { Padding: padding }), ...extra });
+add('padding', 'padding-vector', (r) => ({ net: chain([pad([[1, 2]]), linear(r, 2, 6)], { Input: 3 }), data: { Input: r.reals([3]) } }));
+add('padding', 'padding-constant-image', (r) => ({ net: pad([[0, 0], [1, 1], [2, 0]], -0.5, { Input: [2, 2, 3] }), data: { Input: r.reals([2, 2, 3]) } }));
+add('padding', 'padding-fixed', (r) => ({ net: pad([[1, 0], [0, 2]], 'Fixed', { Input: [2, 3] }), data: { Input: r.reals([2, 3]) } }));
+add('padding', 'padding-reflected', (r) => ({ net: pad([[0, 0], [2, 1], [1, 2]], 'Reflected', { Input: [2, 3, 3] }), data: { Input: r.reals([2, 3, 3]) } }));
+add('padding', 'padding-reflected-wide', (r) => ({ net: pad([[4, 3]], 'Reflected', { Input: 3 }), data: { Input: r.reals([3]) } }));
+add('padding', 'padding-periodic', (r) => ({ net: pad([[1, 1], [3, 2]], 'Periodic', { Input: [2, 2] }), data: { Input: r.reals([2, 2]) } }));
+add('padding', 'padding-after-conv-reflected', (r) => ({
+  net: chain([conv(r, 2, 1, [2, 2]), pad([[1, 0], [1, 1], [0, 2]], 'Reflected'), layer('FlattenLayer'), linear(r, 2, 60)], { Input: [1, 3, 4] }),
+  data: { Input: r.reals([1, 3, 4]) },
+}));
+add('padding', 'padding-after-conv-periodic-batch', (r) => ({
+  net: chain([conv(r, 2, 1, [2, 2]), pad([[0, 0], [2, 1], [1, 1]], 'Periodic')], { Input: [1, 3, 3] }),
+  data: [0, 1].map(() => ({ Input: r.reals([1, 3, 3]) })),
+}));
+const resize = (spec: Json, extra: Obj = {}): Obj => layer('ResizeLayer', { Specification: spec, ...extra });
+add('resize', 'resize-scaled-2', (r) => ({ net: resize([{ Scaled: 2 }, { Scaled: 2 }], { Input: [2, 3, 2] }), data: { Input: r.reals([2, 3, 2]) } }));
+add('resize', 'resize-sizes-up-down', (r) => ({ net: resize([5, 3], { Input: [1, 3, 4] }), data: { Input: r.reals([1, 3, 4]) } }));
+add('resize', 'resize-to-one-row', (r) => ({ net: resize([1, 4], { Input: [2, 3, 2] }), data: { Input: r.reals([2, 3, 2]) } }));
+add('resize', 'resize-scaled-fraction', (r) => ({ net: resize([3, { Scaled: 1.5 }], { Input: [2, 3, 4] }), data: { Input: r.reals([2, 3, 4]) } }));
+add('resize', 'resize-1d', (r) => ({ net: resize([7], { Input: [2, 4] }), data: { Input: r.reals([2, 4]) } }));
+add('resize', 'resize-nearest', (r) => ({ net: resize([{ Scaled: 2 }, { Scaled: 3 }], { Resampling: 'Nearest', Input: [2, 2, 3] }), data: { Input: r.reals([2, 2, 3]) } }));
+add('resize', 'resize-after-conv', (r) => ({
+  net: chain([conv(r, 2, 1, [2, 2]), resize([{ Scaled: 2 }, 5]), layer('SummationLayer')], { Input: [1, 3, 4] }),
+  data: { Input: r.reals([1, 3, 4]) },
+}));
+add('resize', 'resize-nearest-batch', (r) => ({ net: chain([resize([4, 2], { Resampling: 'Nearest' }), linear(r, 2, 8)], { Input: [1, 2, 2] }), data: [0, 1].map(() => ({ Input: r.reals([1, 2, 2]) })) }));
+add('image-augmentation', 'augmentation-center-crop', (r) => ({ net: layer('ImageAugmentationLayer', { CropSize: [2, 3], Input: [2, 4, 5] }), data: { Input: r.reals([2, 4, 5]) } }));
+add('image-augmentation', 'augmentation-odd-margin', (r) => ({ net: layer('ImageAugmentationLayer', { CropSize: 2, Input: [1, 5, 4] }), data: { Input: r.reals([1, 5, 4]) } }));
+add('image-augmentation', 'augmentation-after-conv', (r) => ({
+  net: chain([conv(r, 2, 1, [2, 2]), layer('ImageAugmentationLayer', { CropSize: [2, 2] }), layer('FlattenLayer'), linear(r, 2, 8)], { Input: [1, 5, 4] }),
+  data: { Input: r.reals([1, 5, 4]) },
+}));
+const deconv = (r: Random, out: number, inChannels: number, groups: number, kernel: number[], extra: Obj = {}): Obj =>
+  layer('DeconvolutionLayer', {
+    OutputChannels: out,
+    KernelSize: kernel.every((k) => k === kernel[0]) ? kernel[0]! : kernel,
+    ...(groups > 1 ? { ChannelGroups: groups } : {}),
+    Weights: r.reals([inChannels, out / groups, ...kernel]),
+    Biases: r.reals([out]),
+    ...extra,
+  });
+add('deconvolution', 'deconv-2x2-stride2', (r) => ({ net: deconv(r, 2, 3, 1, [2, 2], { Stride: 2, Input: [3, 2, 3] }), data: { Input: r.reals([3, 2, 3]) } }));
+add('deconvolution', 'deconv-3x3', (r) => ({ net: deconv(r, 2, 2, 1, [3, 3], { Input: [2, 3, 3] }), data: { Input: r.reals([2, 3, 3]) } }));
+add('deconvolution', 'deconv-stride-crop', (r) => ({
+  net: deconv(r, 3, 2, 1, [3, 2], { Stride: [2, 1], PaddingSize: [[1, 0], [0, 1]], Input: [2, 3, 2] }),
+  data: { Input: r.reals([2, 3, 2]) },
+}));
+add('deconvolution', 'deconv-dilation-stride', (r) => ({ net: deconv(r, 2, 1, 1, [2, 2], { Dilation: 2, Stride: 2, Input: [1, 3, 3] }), data: { Input: r.reals([1, 3, 3]) } }));
+add('deconvolution', 'deconv-dilation-3', (r) => ({ net: deconv(r, 2, 2, 1, [2, 3], { Dilation: [3, 1], Input: [2, 2, 3] }), data: { Input: r.reals([2, 2, 3]) } }));
+add('deconvolution', 'deconv-groups', (r) => ({ net: deconv(r, 4, 4, 2, [2, 2], { Stride: 2, Input: [4, 2, 2] }), data: { Input: r.reals([4, 2, 2]) } }));
+add('deconvolution', 'deconv-groups-3x3', (r) => ({ net: deconv(r, 6, 3, 3, [3, 3], { PaddingSize: 1, Input: [3, 2, 3] }), data: { Input: r.reals([3, 2, 3]) } }));
+add('deconvolution', 'deconv-tiles-cropped-no-biases', (r) => ({
+  net: layer('DeconvolutionLayer', { OutputChannels: 2, KernelSize: 2, Stride: 2, PaddingSize: 1, Weights: r.reals([2, 2, 2, 2]), Biases: null, Input: [2, 3, 3] }),
+  data: { Input: r.reals([2, 3, 3]) },
+}));
+add('deconvolution', 'deconv-1d-crop-past-padding', (r) => ({ net: deconv(r, 2, 2, 1, [4], { Stride: 2, PaddingSize: 3, Input: [2, 3] }), data: { Input: r.reals([2, 3]) } }));
+add('deconvolution', 'deconv-1d-tiles', (r) => ({ net: deconv(r, 3, 2, 1, [3], { Stride: 3, Input: [2, 4] }), data: { Input: r.reals([2, 4]) } }));
+add('deconvolution', 'deconv-3d', (r) => ({ net: deconv(r, 2, 2, 1, [2, 2, 2], { Stride: [2, 1, 2], Input: [2, 2, 2, 2] }), data: { Input: r.reals([2, 2, 2, 2]) } }));
+add('deconvolution', 'deconv-3d-tiles', (r) => ({ net: deconv(r, 2, 1, 1, [2, 2, 2], { Stride: 2, Input: [1, 2, 2, 2] }), data: { Input: r.reals([1, 2, 2, 2]) } }));
+add('deconvolution', 'deconv-after-conv-batch', (r) => ({
+  net: chain([conv(r, 2, 1, [2, 2]), deconv(r, 2, 2, 1, [2, 2], { Stride: 2 })], { Input: [1, 3, 3] }),
+  data: [0, 1].map(() => ({ Input: r.reals([1, 3, 3]) })),
+}));
+
+// Blocks of image models, differentiated whole (every input and array, NetPortGradient[All])
+const resnetBlock = (r: Random, c: number): Obj =>
+  graph(
+    {
+      conv1: conv(r, c, c, [3, 3], { PaddingSize: 1 }),
+      bn1: bn(r, c),
+      ramp1: pramp(r, [c]),
+      conv2: conv(r, c, c, [3, 3], { PaddingSize: 1 }),
+      bn2: bn(r, c),
+      add: layer('TotalLayer'),
+      ramp2: pramp(r, [c]),
+    },
+    [[port('Input'), 'conv1', 'bn1', 'ramp1', 'conv2', 'bn2'], [['bn2', port('Input')], 'add', 'ramp2']],
+    { Input: [c, 4, 4] },
+  );
+add('blocks', 'block-resnet', (r) => ({ net: resnetBlock(r, 2), data: { Input: r.reals([2, 4, 4]) } }));
+add('blocks', 'block-resnet-batch', (r) => ({ net: resnetBlock(r, 2), data: [0, 1].map(() => ({ Input: r.reals([2, 4, 4]) })) }));
+/** Weights within +-0.4, so that three convolutions and batch normalizations keep the values (and the finite differences' rounding) small. */
+const smallConv = (r: Random, out: number, inn: number, kernel: number[], extra: Obj = {}): Obj =>
+  layer('ConvolutionLayer', { OutputChannels: out, KernelSize: kernel[0]!, Weights: r.reals([out, inn, ...kernel], -0.4, 0.4), Biases: r.reals([out], -0.3, 0.3), ...extra });
+/** Down (conv, batch norm, ramp, pool), up (`up`, to the skip's size), catenate with the skip, pad, conv, batch norm, ramp. */
+const unetBlock = (r: Random, up: (r: Random) => Obj, upChannels: number, padding: Json): Obj =>
+  graph(
+    {
+      conv1: smallConv(r, 3, 2, [3, 3], { PaddingSize: 1 }),
+      bn1: bn(r, 3),
+      ramp1: pramp(r, [3]),
+      pool: layer('PoolingLayer', { KernelSize: 2, Stride: 2 }),
+      conv2: smallConv(r, 4, 3, [3, 3], { PaddingSize: 1 }),
+      bn2: bn(r, 4),
+      ramp2: pramp(r, [4]),
+      up: up(r),
+      cat: layer('CatenateLayer'),
+      pad: pad([[0, 0], [1, 1], [1, 1]], padding),
+      conv3: smallConv(r, 2, 3 + upChannels, [3, 3]),
+      bn3: bn(r, 2),
+      ramp3: pramp(r, [2]),
+    },
+    [[port('Input'), 'conv1', 'bn1', 'ramp1', 'pool', 'conv2', 'bn2', 'ramp2', 'up'], [['ramp1', 'up'], 'cat', 'pad', 'conv3', 'bn3', 'ramp3']],
+    { Input: [2, 4, 4] },
+  );
+add('blocks', 'block-unet-deconvolution', (r) => ({ net: unetBlock(r, (q) => deconv(q, 3, 4, 1, [2, 2], { Stride: 2 }), 3, 'Reflected'), data: { Input: (r.reals([6]), r.reals([2, 4, 4])) } }));
+add('blocks', 'block-unet-resize', (r) => ({ net: unetBlock(r, () => resize([{ Scaled: 2 }, { Scaled: 2 }]), 4, 0), data: { Input: r.reals([2, 4, 4]) } }));
+add('blocks', 'block-unet-deconvolution-batch', (r) => {
+  r.reals([4]); // a draw that moves the weights off a kink
+  const net = unetBlock(r, (q) => deconv(q, 3, 4, 1, [3, 3], { Stride: 2, PaddingSize: [[1, 0], [1, 0]] }), 3, 'Fixed');
+  return { net, data: [0, 1].map(() => ({ Input: r.reals([2, 4, 4]) })) };
+});

@@ -34,6 +34,9 @@ export const ARRAYS: Readonly<Record<string, readonly { name: string; aux?: bool
   NetArrayLayer: [{ name: 'Array' }],
   // issue 12 (w12c)
   ...NORMALIZATION_ARRAYS,
+  // Image-model layers (issue 12)
+  ParametricRampLayer: [{ name: 'Slope' }],
+  DeconvolutionLayer: [{ name: 'Weights' }, { name: 'Biases' }],
 };
 
 const VARIADIC = new Set(['ThreadingLayer', 'TotalLayer', 'CatenateLayer', 'DotLayer']);
@@ -477,6 +480,134 @@ const dot: Forward = (l, x) => {
   return { Output: acc };
 };
 
+// ---------------------------------------------------------------------------------
+// Image-model layers (issue 12)
+
+const parametricRamp: Forward = (l, x, w) => {
+  const a = x.Input!;
+  const levels = levelSet(l.Levels ?? 1, a.dims.length);
+  const slope = w.Slope!;
+  const slopeDims = levels.map((k) => a.dims[k]!);
+  return {
+    Output: map(a, (v, i) => {
+      kink(v);
+      const index = unravel(a.dims, i);
+      return v > 0 ? v : slope.data[offset(slopeDims, levels.map((k) => index[k]!))]! * v;
+    }),
+  };
+};
+
+/** Where a padded cell reads (0-based p relative to the first input cell), by Wolfram's method names. */
+function padSource(method: string, p: number, n: number): number {
+  if (method === 'Fixed') return Math.min(Math.max(p, 0), n - 1);
+  if (method === 'Periodic') return ((p % n) + n) % n;
+  // Reflected: mirror about the edge cell, period 2 (n - 1).
+  if (n === 1) return 0;
+  let m = p;
+  while (m < 0 || m >= n) m = m < 0 ? -m : 2 * (n - 1) - m;
+  return m;
+}
+
+const padding: Forward = (l, x) => {
+  const a = x.Input!;
+  const spec = l.Specification as number[][];
+  const method = l.Padding ?? 0;
+  const dims = a.dims.map((d, i) => d + spec[i]![0]! + spec[i]![1]!);
+  const out = zeros(dims);
+  eachIndex(dims, (index, flat) => {
+    const at = index.map((j, i) => j - spec[i]![0]!);
+    if (typeof method === 'number') {
+      out.data[flat] = at.some((p, i) => p < 0 || p >= a.dims[i]!) ? method : a.data[offset(a.dims, at)]!;
+    } else {
+      out.data[flat] = a.data[offset(a.dims, at.map((p, i) => padSource(method as string, p, a.dims[i]!)))]!;
+    }
+  });
+  return { Output: out };
+};
+
+/**
+ * ResizeLayer: "Linear" samples output cell i of m at i (n - 1) / (m - 1) of the n input
+ * cells (corners aligned), bilinearly; "Nearest" (integer upscaling) reads Floor[i n / m].
+ */
+const resize: Forward = (l, x) => {
+  const a = x.Input!;
+  const [channels, ...from] = a.dims as [number, ...number[]];
+  const spec = l.Specification as Json[];
+  const to = spec.map((s, i) => (typeof s === 'number' ? s : Math.floor(from[i]! * ((s as { Scaled: number }).Scaled))));
+  const nearest = l.Resampling === 'Nearest';
+  // Per dimension, per output cell: the input cells read and their weights.
+  const taps = to.map((m, d) =>
+    Array.from({ length: m }, (_, i): [number, number][] => {
+      const n = from[d]!;
+      if (nearest) return [[Math.floor((i * n) / m), 1]];
+      const at = m > 1 ? (i * (n - 1)) / (m - 1) : 0;
+      const lo = Math.min(Math.floor(at), n - 1);
+      return lo + 1 < n ? [[lo, 1 - (at - lo)], [lo + 1, at - lo]] : [[lo, 1]];
+    }),
+  );
+  const out = zeros([channels, ...to]);
+  eachIndex(out.dims, ([c, ...o], flat) => {
+    let s = 0;
+    const visit = (d: number, at: number[], w: number): void => {
+      if (d === o.length) {
+        s += w * a.data[offset(a.dims, [c!, ...at])]!;
+        return;
+      }
+      for (const [j, wj] of taps[d]![o[d]!]!) visit(d + 1, [...at, j], w * wj);
+    };
+    visit(0, [], 1);
+    out.data[flat] = s;
+  });
+  return { Output: out };
+};
+
+/** ImageAugmentationLayer at evaluation: the central crop, from Floor[(H - h)/2]. */
+const imageAugmentation: Forward = (l, x) => {
+  const a = x.Input!;
+  const [channels, ...spatial] = a.dims as [number, ...number[]];
+  const crop = perDim(l.CropSize, spatial.length, 1);
+  const start = crop.map((c, i) => Math.floor((spatial[i]! - c) / 2));
+  const out = zeros([channels, ...crop]);
+  eachIndex(out.dims, ([c, ...p], flat) => {
+    out.data[flat] = a.data[offset(a.dims, [c!, ...p.map((q, i) => q + start[i]!)])]!;
+  });
+  return { Output: out };
+};
+
+/**
+ * DeconvolutionLayer: input cell q of channel i adds W[i, o, k] x[i, q] to output cell
+ * s q + d k - lo of channel o of its group (Weights {in, out/groups, k...}); the output
+ * is the full s (n - 1) + d (k - 1) + 1 less the cropped {lo, hi}.
+ */
+const deconvolution: Forward = (l, x, w) => {
+  const a = x.Input!;
+  const W = w.Weights!;
+  const b = w.Biases;
+  const [channels, ...spatial] = a.dims as [number, ...number[]];
+  const [inChannels, outPerGroup, ...kernel] = W.dims as [number, number, ...number[]];
+  if (inChannels !== channels) throw new Error('DeconvolutionLayer: Weights do not fit the input channels');
+  const k = spatial.length;
+  const groups = num(l.ChannelGroups, 1);
+  const inPerGroup = channels / groups;
+  const stride = perDim(l.Stride, k, 1);
+  const dilation = perDim(l.Dilation, k, 1);
+  const crop = pads(l.PaddingSize, k);
+  const outSpatial = spatial.map((n, i) => stride[i]! * (n - 1) + dilation[i]! * (kernel[i]! - 1) + 1 - crop[i]![0] - crop[i]![1]);
+  const out = zeros([outPerGroup * groups, ...outSpatial]);
+  if (b) eachIndex(out.dims, ([o], flat) => (out.data[flat] = b.data[o!]!));
+  eachIndex(a.dims, ([i, ...q], flat) => {
+    const group = Math.floor(i! / inPerGroup);
+    for (let o = 0; o < outPerGroup; o++) {
+      eachIndex(kernel, (kk) => {
+        const at = q.map((qi, d) => stride[d]! * qi + dilation[d]! * kk[d]! - crop[d]![0]);
+        if (at.some((p, d) => p < 0 || p >= outSpatial[d]!)) return; // cropped
+        out.data[offset(out.dims, [group * outPerGroup + o, ...at])]! += W.data[offset(W.dims, [i!, o, ...kk])]! * a.data[flat]!;
+      });
+    }
+  });
+  return { Output: out };
+};
+
 export const FORWARD: Readonly<Record<string, Forward>> = {
   LinearLayer: linear,
   ElementwiseLayer: elementwise,
@@ -505,6 +636,12 @@ export const FORWARD: Readonly<Record<string, Forward>> = {
   // issue 12 (w12c)
   ...NORMALIZATION_FORWARD,
   ...FUNCTION_LAYER_FORWARD,
+  // Image-model layers (issue 12)
+  ParametricRampLayer: parametricRamp,
+  PaddingLayer: padding,
+  ResizeLayer: resize,
+  ImageAugmentationLayer: imageAugmentation,
+  DeconvolutionLayer: deconvolution,
 };
 
 /** A layer's arrays as float64 arrays (null for None). */

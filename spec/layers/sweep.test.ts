@@ -6,6 +6,8 @@
  * sums are exercised too.
  */
 import { LAYERS } from '../../lib/layers/registry';
+import { CASES } from '../../scripts/reference/cases';
+import { ARRAYS, FORWARD } from '../../scripts/reference/layers';
 import { Net } from '../../lib/runtime';
 import type { Nested, NumArray } from '../../lib/tensors';
 import { expectNoLeak, fill, hash, random, TEST_BACKENDS, useBackend } from '../helpers/backends';
@@ -54,6 +56,22 @@ const cases: Case[] = LAYERS.flatMap((def) =>
 
 test('every layer of the registry has examples', () => {
   expect(LAYERS.filter((l) => l.examples.length === 0).map((l) => l.type)).toEqual([]);
+});
+
+test('every layer of the registry has a float64 reference, with the same arrays, and reference cases', () => {
+  expect(LAYERS.filter((l) => !FORWARD[l.type]).map((l) => l.type)).toEqual([]);
+  for (const l of LAYERS) expect([l.type, (ARRAYS[l.type] ?? []).map((a) => a.name)]).toEqual([l.type, l.arrays.map((a) => a.name)]);
+  const used = new Set<string>();
+  const visit = (v: unknown): void => {
+    if (Array.isArray(v)) v.forEach(visit);
+    else if (v && typeof v === 'object') {
+      const type = (v as { type?: unknown }).type;
+      if (typeof type === 'string') used.add(type);
+      Object.values(v).forEach(visit);
+    }
+  };
+  CASES.forEach((c) => visit(c.net));
+  expect(LAYERS.filter((l) => !used.has(l.type)).map((l) => l.type)).toEqual([]);
 });
 
 /** The objective <f(x), u> for data and the net's current arrays. */

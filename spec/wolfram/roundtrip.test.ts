@@ -99,6 +99,15 @@ const EXAMPLES: Record<string, NetJson[]> = {
     { type: 'FunctionLayer', Function: 'Apply[Function[{a, b}, Catenate[{a, b}]]]', Input1: [2], Input2: [3] },
     { type: 'FunctionLayer', Function: 'Sin' },
   ],
+  // Image-model layers (issue 12)
+  ParametricRampLayer: [{ type: 'ParametricRampLayer' }, { type: 'ParametricRampLayer', Levels: [], Slope: { Dimensions: [], Data: [0.3] } }, { type: 'ParametricRampLayer', Levels: ['2;;3'], Input: [2, 3, 2] }],
+  PaddingLayer: [{ type: 'PaddingLayer', Specification: [[0, 0], [1, 2]] }, { type: 'PaddingLayer', Specification: [[1, 1]], Padding: 'Periodic' }, { type: 'PaddingLayer', Specification: [[0, 1]], Padding: -2.5 }],
+  ResizeLayer: [{ type: 'ResizeLayer', Specification: [{ Scaled: 2 }, 5] }, { type: 'ResizeLayer', Specification: [{ Scaled: 3 }], Resampling: 'Nearest', Input: [2, 8] }],
+  ImageAugmentationLayer: [{ type: 'ImageAugmentationLayer', CropSize: [2, 3] }, { type: 'ImageAugmentationLayer', CropSize: 4, ReflectionProbabilities: [0.5, 0] }],
+  DeconvolutionLayer: [
+    { type: 'DeconvolutionLayer', OutputChannels: 2, KernelSize: [2, 2], Stride: 2 },
+    { type: 'DeconvolutionLayer', OutputChannels: 4, KernelSize: 3, PaddingSize: [[1, 0], [0, 1]], Dilation: [1, 2], ChannelGroups: 2, Biases: null, Input: [2, 3, 3] },
+  ],
 };
 
 const allLayers = Object.values(EXAMPLES).flat();
