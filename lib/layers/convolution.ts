@@ -44,6 +44,10 @@ export const ConvolutionLayer = defineLayer({
       Dilation: 'dims',
       ChannelGroups: 'posInt',
     },
+    // The paclet's definition (ConvolutionLayer.m): Dimensionality and InputChannels are
+    // derived; the group count is "$GroupNumber" there [inference: also in 13.x files];
+    // "Interleaving" -> True (channels last) is not supported.
+    internal: { derived: ['Dimensionality', 'InputChannels'], rename: { $GroupNumber: 'ChannelGroups' }, fixed: { Interleaving: 'False' } },
   },
   params: {
     OutputChannels: z.number().int().positive().optional().describe('a positive integer'),

@@ -27,6 +27,8 @@ export const PoolingLayer = defineLayer({
     // PoolingLayer[kernel, stride]: PosArgCount 2 in the paclet, default stride 1 (reference page).
     positional: ['KernelSize', 'Stride'],
     params: { KernelSize: 'dims', Stride: 'dims', PaddingSize: 'padding', Function: 'poolingFunction' },
+    // As for ConvolutionLayer: Dimensionality and Channels are derived [inference].
+    internal: { derived: ['Dimensionality', 'Channels'], fixed: { Interleaving: 'False' } },
   },
   params: {
     KernelSize: intOrList('a positive integer or a list of them, one per spatial dimension'),

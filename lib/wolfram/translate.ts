@@ -238,6 +238,14 @@ function ignoredOption(head: string, name: string, rule: Expr & { kind: 'rule' }
   }
 }
 
+/**
+ * A parameter value of the given kind, read from its Wolfram expression (the internal
+ * form's parameters use the same readers); failures name `where`.
+ */
+export function translateParam(kind: ParamKind | ParamCodec, e: Expr, where: string, code: Code = 'invalid_net'): Json | undefined {
+  return param(kind, e, new Reader(undefined, code), where);
+}
+
 function param(kind: ParamKind | ParamCodec, e: Expr, r: Reader, where: string): Json | undefined {
   if (typeof kind === 'object') {
     return kind.read(e, { fail: (detail, at, code) => r.fail(detail, at ?? e, where, code), show: (x) => r.show(x) });
