@@ -8,7 +8,8 @@ import { z } from 'zod';
 import type { BackendName } from './backend';
 import { ERROR_CODES, isNetError, type ErrorCode } from './errors';
 import { snippet } from './net';
-import { answer, dataAndOgrad, netDescription, parseRequest, type Answer } from './requests';
+import { resolveNet } from './formats/resolve';
+import { answer, dataAndOgrad, parseRequest, type Answer } from './requests';
 import { Net } from './runtime';
 import { translateResult, type WolframResult } from './wolfram/translate';
 import type { Nested } from './tensors';
@@ -101,15 +102,16 @@ export async function runCase(loaded: LoadedCase, backend?: BackendName): Promis
   }
   const c = parsed.data;
   const name = c.name ?? fallbackName;
-  const failures = await runExpectations(c, backend);
+  const failures = await runExpectations(c, backend, path.dirname(loaded.file));
   return { name, file: loaded.file, status: failures.length === 0 ? 'passed' : 'failed', failures };
 }
 
-async function runExpectations(c: Case, backend?: BackendName): Promise<string[]> {
+async function runExpectations(c: Case, backend: BackendName | undefined, dir: string): Promise<string[]> {
   const tol = { rtol: c.tolerance?.rtol ?? 1e-4, atol: c.tolerance?.atol ?? 1e-6 };
   let net: Net;
   try {
-    net = await Net.load(netDescription(c.net), { backend, batchNorm: c.batchNorm });
+    // A string is a net file's path relative to the case file, or Wolfram text.
+    net = await Net.load(await resolveNet(c.net, dir), { backend, batchNorm: c.batchNorm });
   } catch (e) {
     return c.error ? expectCode(e, c.error, 'the net') : [describeError('loading the net', e)];
   }

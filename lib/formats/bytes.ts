@@ -103,20 +103,26 @@ export class ByteWriter {
     return at;
   }
 
+  // room() may replace the buffer: take the offset before touching buf or view.
   u8(b: number): void {
-    this.buf[this.room(1)] = b;
+    const at = this.room(1);
+    this.buf[at] = b;
   }
   bytes(b: Uint8Array): void {
-    this.buf.set(b, this.room(b.length));
+    const at = this.room(b.length);
+    this.buf.set(b, at);
   }
   int32(v: number): void {
-    this.view.setInt32(this.room(4), v, true);
+    const at = this.room(4);
+    this.view.setInt32(at, v, true);
   }
   int64(v: bigint): void {
-    this.view.setBigInt64(this.room(8), v, true);
+    const at = this.room(8);
+    this.view.setBigInt64(at, v, true);
   }
   float64(v: number): void {
-    this.view.setFloat64(this.room(8), v, true);
+    const at = this.room(8);
+    this.view.setFloat64(at, v, true);
   }
   varint(n: number): void {
     let v = n;

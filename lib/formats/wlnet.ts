@@ -201,7 +201,9 @@ export async function writeWlnet(net: WExpr): Promise<Uint8Array> {
     if (e.kind === 'assoc') return { kind: 'assoc', entries: e.entries.map((x) => ({ ...x, value: replace(x.value) })) };
     return e;
   };
-  const network = compress(replace(net));
+  // "/Network" holds the bare association, without the NetChain[...] head and version.
+  const body = net.kind === 'call' && net.args[0]?.kind === 'assoc' ? net.args[0] : net;
+  const network = compress(replace(body));
   const metadata = compress(wassoc([['Version', wstr(WRITTEN_VERSION)], ['Unstable', wsym('False')]]));
   return (await withFile(undefined, (f) => {
     f.create_dataset({ name: 'Version', data: WRITTEN_VERSION });

@@ -31,6 +31,8 @@ import {
 } from './layers';
 import { type ParseOptions, WolframSyntaxError, locate, parse } from './parse';
 import { printExpr } from './print';
+import { fromAst } from '../formats/expr';
+import { fromInternal } from '../formats/internal';
 
 type Code = Extract<ErrorCode, 'invalid_net' | 'invalid_data' | 'invalid_spec' | 'unsupported'>;
 
@@ -136,6 +138,9 @@ function net(e: Expr, r: Reader, where: string): NetJson {
   if (e.kind !== 'call' || head === undefined) {
     return r.fail(`expected a layer, NetChain or NetGraph, got ${r.show(e)}`, e, where);
   }
+  // Mathematica's internal form (what InputForm prints for a live net): lib/formats/internal.ts.
+  const first = e.args[0];
+  if (first?.kind === 'assoc' && first.entries.some((x) => optionName(x.lhs) === 'Type')) return fromInternal(fromAst(e));
   if (head === 'NetChain' || head === 'NetGraph') return container(e, head, r, where);
   const form = layerForm(head);
   if (form) return layer(e, head, form, r, where);
@@ -452,9 +457,6 @@ function container(e: CallExpr, type: 'NetChain' | 'NetGraph', r: Reader, at: st
   const where = label(at, type);
   const [layersArg, ...rest] = e.args;
   if (!layersArg) return r.fail(`${type} needs its layers`, e, where);
-  if (layersArg.kind === 'assoc' && layersArg.entries.some((x) => optionName(x.lhs) === 'Type')) {
-    return r.fail(`the internal form ${type}[<|"Type" -> ...|>] is not supported; give ${type}[{layers}, ...]`, e, where, 'unsupported');
-  }
   const element = (x: Expr, place: string) => chainElement(x, r, place);
   let layers: Json;
   if (layersArg.kind === 'list') {
