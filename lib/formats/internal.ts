@@ -236,7 +236,10 @@ function plainJson(e: WExpr, at: Place): Json {
   }
 }
 
-/** An inline array: NumericArray, RawArray, a packed array or nested lists of numbers. */
+/**
+ * An inline array (NumericArray, RawArray, a packed array or nested lists of numbers) as
+ * `{"Dimensions", "Data"}`, whichever way it came, so every format gives the same description.
+ */
 export function arrayJson(e: WExpr, at: Place): Json {
   if (e.kind === 'array') return arrayExprJson(e, at);
   const head = headOf(e);
@@ -244,8 +247,24 @@ export function arrayJson(e: WExpr, at: Place): Json {
   if (head === 'RawArray' && e.kind === 'call' && e.args.length === 2) return arrayJson(e.args[1]!, at);
   if (head === 'ExportedArray') return fail(at, `${show(e)} refers to an array of a .wlnet file, which is not there`);
   if (e.kind === 'integer' || e.kind === 'real' || e.kind === 'bigreal') return finite(e.value, at);
-  if (isList(e)) return e.args.map((x) => arrayJson(x, at));
-  return fail(at, `expected an array of numbers, got ${show(e)}`);
+  if (!isList(e)) return fail(at, `expected an array of numbers, got ${show(e)}`);
+  const dims: number[] = [];
+  for (let x: WExpr | undefined = e; isList(x); x = x.args[0]) dims.push(x.args.length);
+  const data: number[] = [];
+  const walk = (x: WExpr, depth: number): void => {
+    if (depth === dims.length) {
+      if (x.kind === 'integer' || x.kind === 'real' || x.kind === 'bigreal') data.push(finite(x.value, at));
+      else fail(at, `expected an array of numbers, got ${show(x)}`);
+    } else if (x.kind === 'array' && x.dims.length === dims.length - depth) {
+      data.push(...(arrayExprJson(x, at) as { Data: number[] }).Data);
+    } else if (!isList(x) || x.args.length !== dims[depth]) {
+      fail(at, `the array is not rectangular (a part of dimensions ${show(x)} where ${dims.slice(depth).join(' x ')} was expected)`);
+    } else {
+      x.args.forEach((y) => walk(y, depth + 1));
+    }
+  };
+  walk(e, 0);
+  return { Dimensions: dims, Data: data };
 }
 
 function arrayExprJson(e: ArrayExpr, at: Place): Json {

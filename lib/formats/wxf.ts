@@ -155,15 +155,9 @@ function arrayToken(r: ByteReader, packed: boolean, at: number): ArrayExpr {
     case 'Real32': case 'ComplexReal32': data = new Float32Array(copy, 0, count); break;
     case 'Real64': case 'ComplexReal64': data = new Float64Array(copy, 0, count); break;
     default: {
-      // 64-bit integers: kept as doubles; beyond 2^53 a net array has no use for them.
+      // 64-bit integers as doubles: exact up to 2^53, which is all a net's arrays use.
       const big = type === 'Integer64' ? new BigInt64Array(copy) : new BigUint64Array(copy);
-      const out = new Float64Array(volume);
-      for (let i = 0; i < volume; i++) {
-        const v = Number(big[i]!);
-        if (!Number.isSafeInteger(v)) r.fail(`an ${type} array holds ${big[i]}, beyond what netport reads exactly`, at);
-        out[i] = v;
-      }
-      data = out;
+      data = Float64Array.from(big, (v) => Number(v));
     }
   }
   return { kind: 'array', type, packed, dims, data };
