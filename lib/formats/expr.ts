@@ -151,6 +151,15 @@ export function toAst(e: WExpr): ast.Expr {
       if (head === 'List') return ast.list(args);
       if ((head === 'Rule' || head === 'RuleDelayed') && args.length === 2) return { kind: 'rule', lhs: args[0]!, rhs: args[1]!, delayed: head === 'RuleDelayed', pos: -1 };
       if (head === 'Span' && (args.length === 2 || args.length === 3)) return { kind: 'span', start: args[0]!, end: args[1]!, step: args[2] ?? null, pos: -1 };
+      const [a] = e.args;
+      if ((head === 'Slot' || head === 'SlotSequence') && e.args.length === 1 && (a?.kind === 'integer' || a?.kind === 'string')) {
+        return { kind: 'slot', index: a.value, sequence: head === 'SlotSequence', pos: -1 };
+      }
+      if (head === 'Function' && e.args.length === 1) return { kind: 'function', params: null, body: args[0]!, pos: -1 };
+      if (head === 'Function' && e.args.length === 2) {
+        const names = (isList(a) ? a.args : [a!]).map(symbolOf);
+        if (names.every((n): n is string => n !== undefined)) return { kind: 'function', params: names, body: args[1]!, pos: -1 };
+      }
       return ast.call(toAst(e.head), args);
     }
   }
