@@ -258,7 +258,7 @@ export function arrayJson(e: WExpr, at: Place): Json {
     } else if (x.kind === 'array' && x.dims.length === dims.length - depth) {
       data.push(...(arrayExprJson(x, at) as { Data: number[] }).Data);
     } else if (!isList(x) || x.args.length !== dims[depth]) {
-      fail(at, `the array is not rectangular (a part of dimensions ${show(x)} where ${dims.slice(depth).join(' x ')} was expected)`);
+      fail(at, `the array is not rectangular: found ${show(x)} where a list of ${dims[depth]} was expected`);
     } else {
       x.args.forEach((y) => walk(y, depth + 1));
     }

@@ -125,7 +125,8 @@ export async function readWlnet(bytes: Uint8Array): Promise<WExpr> {
     read = (await withFile(bytes, (f) => readParts(f))) as typeof read;
   } catch (e) {
     if ((e as { code?: string }).code && (e as Error).name === 'NetError') throw e;
-    throw netError('invalid_net', `Invalid net: the .wlnet file is not a readable HDF5 file (${firstLine(e)})`);
+    // The HDF5 library's own words ("error - name not defined!") say nothing to a user.
+    throw netError('invalid_net', `Invalid net: .wlnet: not a readable HDF5 file (damaged or truncated: ${bytes.length} bytes)`);
   }
   return resolveArrays(read.network, read.arrays);
 }

@@ -39,8 +39,10 @@ export function isWxf(bytes: Uint8Array): boolean {
 export function readWxf(bytes: Uint8Array): WExpr {
   const head = new ByteReader(bytes, 'WXF');
   if (!isWxf(bytes)) head.fail('not WXF (expected the header 8: or 8C:)', 0);
-  let body = bytes.subarray(2);
+  // Offsets in messages count from the start of the file, or of the decompressed stream for 8C:.
+  let body = bytes;
   let format = 'WXF';
+  let start = 2;
   if (bytes[1] === 0x43) {
     try {
       body = inflateSync(bytes.subarray(3));
@@ -48,15 +50,16 @@ export function readWxf(bytes: Uint8Array): WExpr {
       head.fail(`the compressed body (8C:) is not a zlib stream: ${(e as Error).message}`, 3);
     }
     format = 'WXF (after decompressing 8C:)';
+    start = 0;
   }
   const r = new ByteReader(body, format);
-  const base = bytes[1] === 0x43 ? 0 : 2;
-  const e = token(r, 0, base);
+  r.offset = start;
+  const e = token(r, 0);
   if (!r.done) r.fail(`${body.length - r.offset} bytes follow the expression`);
   return e;
 }
 
-function token(r: ByteReader, depth: number, base: number): WExpr {
+function token(r: ByteReader, depth: number): WExpr {
   if (depth > MAX_DEPTH) r.fail(`expressions nested deeper than ${MAX_DEPTH}`);
   const at = r.offset;
   const tag = r.u8('a token');
@@ -65,9 +68,9 @@ function token(r: ByteReader, depth: number, base: number): WExpr {
       // f: a function: length, head, parts
       const n = r.varint('the length of a function');
       if (n > r.bytes.length - r.offset) r.fail(`a function claims ${n} parts, more than the bytes left`, at);
-      const h = token(r, depth + 1, base);
+      const h = token(r, depth + 1);
       const args: WExpr[] = [];
-      for (let i = 0; i < n; i++) args.push(token(r, depth + 1, base));
+      for (let i = 0; i < n; i++) args.push(token(r, depth + 1));
       return { kind: 'call', head: h, args };
     }
     case 0x41: {
@@ -79,8 +82,8 @@ function token(r: ByteReader, depth: number, base: number): WExpr {
         const ruleAt = r.offset;
         const kind = r.u8('a rule');
         if (kind !== 0x2d && kind !== 0x3a) r.fail(`expected a rule (- or :) in an association, got byte 0x${kind.toString(16)}`, ruleAt);
-        const key = token(r, depth + 1, base);
-        const value = token(r, depth + 1, base);
+        const key = token(r, depth + 1);
+        const value = token(r, depth + 1);
         entries.push({ key, value, delayed: kind === 0x3a });
       }
       return { kind: 'assoc', entries };
