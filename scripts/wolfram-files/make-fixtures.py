@@ -2,7 +2,7 @@
 and 8C: compressed), InputForm text and .wlnet, written independently of netport's
 writers: WXF by Wolfram's own Python client (wolframclient), .wlnet by h5py with the
 Compress string (`1:` + Base64(zlib(!boR ...))) encoded here, all in the layout of the
-real 13.0.3 file described in WOLFRAM-FORMATS.md. Beside each net, NAME.expected.json
+real 13.0.3 file described in WOLFRAM-FORMATS.md. Beside each net, NAME.description (JSON, named so that `netport check` does not take it for a case file)
 is the netport description the readers must give.
 
     scripts/python-env.sh   # prints the python to use
@@ -310,7 +310,7 @@ def main():
         with open(os.path.join(OUT, name + ".wl"), "w") as f:
             f.write("%s[%s, %s]\n" % (head, input_form(net), input_form(dict(VERSION))))
         write_wlnet(os.path.join(OUT, name + ".wlnet"), net)
-        with open(os.path.join(OUT, name + ".expected.json"), "w") as f:
+        with open(os.path.join(OUT, name + ".description"), "w") as f:
             json.dump(expected, f, indent=1)
             f.write("\n")
 

@@ -11,7 +11,8 @@ import { main } from '../../lib/cli/main';
 import { detectKind, readNetBytes, readNetFile } from '../../lib/formats';
 import type { Json } from '../../scripts/reference/layers';
 import { expectNoLeak, TEST_BACKENDS, useBackend } from '../helpers/backends';
-import { dataFor, expectClose, expected, fixture, flat, KINDS, NETS, referenceAll } from './helpers';
+import { generateCases } from '../../scripts/wolfram-files/make-cases';
+import { dataFor, expectClose, expected, fixture, FIXTURES, flat, KINDS, NETS, referenceAll } from './helpers';
 
 describe.each(NETS)('the %s fixture', (net) => {
   test.each(KINDS)('%s reads as the expected description', async (kind) => {
@@ -21,7 +22,7 @@ describe.each(NETS)('the %s fixture', (net) => {
   test('its kinds are told by content', () => {
     const kinds = KINDS.map((k) => detectKind(readFileSync(fixture(`${net}.${k}`))));
     expect(kinds).toEqual(['wxf', 'wxf', 'wolfram', 'wlnet']);
-    expect(detectKind(readFileSync(fixture(`${net}.expected.json`)))).toBe('json');
+    expect(detectKind(readFileSync(fixture(`${net}.description`)))).toBe('json');
   });
 
   describe.each(TEST_BACKENDS)('on %s', (backend) => {
@@ -83,4 +84,21 @@ test('netport eval takes a .wlnet file', async () => {
 
 test('bytes of no net kind are refused', async () => {
   await expect(readNetBytes(Buffer.from([0, 1, 2, 3]))).rejects.toMatchObject({ code: 'invalid_net' });
+});
+
+describe('fixtures/wolfram-files/cases.json', () => {
+  test('is what scripts/wolfram-files/make-cases.ts writes (the float64 reference of the files\' arrays)', () => {
+    const NUMBER = /-?\d+\.?\d*(?:e[-+]?\d+)?/g;
+    const [stored, fresh] = [readFileSync(path.join(FIXTURES, 'cases.json'), 'utf8'), generateCases(FIXTURES)];
+    expect(stored.replace(NUMBER, '#')).toBe(fresh.replace(NUMBER, '#'));
+    const [a, b] = [stored, fresh].map((t) => (t.match(NUMBER) ?? []).map(Number));
+    expect(a!.filter((x, i) => !(Math.abs(x - b![i]!) <= 1e-12 + 1e-8 * Math.abs(b![i]!)))).toEqual([]);
+  });
+
+  test.each(TEST_BACKENDS)('passes on %s: nets given as .wlnet, WXF and InputForm files', async (backend) => {
+    await useBackend(backend);
+    const reports = await expectNoLeak(() => checkCases([path.join(FIXTURES, 'cases.json')], { backend }));
+    expect(reports.filter((r) => r.status !== 'passed')).toEqual([]);
+    expect(reports).toHaveLength(12);
+  });
 });

@@ -11,7 +11,7 @@ export const NETS = ['chain', 'graph', 'conv'] as const;
 export const KINDS = ['wxf', 'compressed.wxf', 'wl', 'wlnet'] as const;
 
 export const fixture = (name: string) => path.join(FIXTURES, name);
-export const expected = (net: string): Record<string, unknown> => JSON.parse(readFileSync(fixture(`${net}.expected.json`), 'utf8'));
+export const expected = (net: string): Record<string, unknown> => JSON.parse(readFileSync(fixture(`${net}.description`), 'utf8'));
 
 function reshape(values: number[], dims: readonly number[]): Json {
   if (dims.length === 0) return values[0]!;

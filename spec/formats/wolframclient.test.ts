@@ -66,7 +66,7 @@ test('what wolframclient writes, every token and array type, netport reads exact
 
 test('what netport writes, wolframclient reads as the same expression', () => {
   const exprs: WExpr[] = [];
-  for (const net of NETS) exprs.push(toInternal(JSON.parse(readFileSync(fixture(`${net}.expected.json`), 'utf8'))));
+  for (const net of NETS) exprs.push(toInternal(JSON.parse(readFileSync(fixture(`${net}.description`), 'utf8'))));
   for (const def of LAYERS) {
     for (const ex of def.examples.slice(0, 2)) exprs.push(toInternal({ type: def.type, ...ex.layer }));
   }
