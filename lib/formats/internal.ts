@@ -243,8 +243,14 @@ function plainJson(e: WExpr, at: Place): Json {
 export function arrayJson(e: WExpr, at: Place): Json {
   if (e.kind === 'array') return arrayExprJson(e, at);
   const head = headOf(e);
+  if ((head === 'NumericArray' || head === 'RawArray') && e.kind === 'call' && e.args.length === 2) {
+    const [values, type] = head === 'NumericArray' ? [e.args[0]!, e.args[1]!] : [e.args[1]!, e.args[0]!];
+    const a = arrayJson(values, at);
+    // A "Real32" array printed as text holds float32 values in their shortest digits.
+    if (type.kind === 'string' && type.value === 'Real32' && typeof a === 'object' && a !== null && 'Data' in a) (a.Data as number[]).forEach((x, i, d) => (d[i] = Math.fround(x)));
+    return a;
+  }
   if (head === 'NumericArray' && e.kind === 'call' && e.args[0]) return arrayJson(e.args[0], at);
-  if (head === 'RawArray' && e.kind === 'call' && e.args.length === 2) return arrayJson(e.args[1]!, at);
   if (head === 'ExportedArray') return fail(at, `${show(e)} refers to an array of a .wlnet file, which is not there`);
   if (e.kind === 'integer' || e.kind === 'real' || e.kind === 'bigreal') return finite(e.value, at);
   if (!isList(e)) return fail(at, `expected an array of numbers, got ${show(e)}`);

@@ -102,3 +102,24 @@ describe('fixtures/wolfram-files/cases.json', () => {
     expect(reports).toHaveLength(12);
   });
 });
+
+test('netport convert writes each form, to a file or to standard output', async () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'netport-convert-'));
+  const run = async (args: string[]) => {
+    const out: Buffer[] = [];
+    const o = jest.spyOn(process.stdout, 'write').mockImplementation((c) => (out.push(Buffer.from(c as Uint8Array)), true));
+    try {
+      return { code: await main(args), out: Buffer.concat(out) };
+    } finally {
+      o.mockRestore();
+    }
+  };
+  for (const to of ['wlnet', 'wxf', 'wl', 'json']) {
+    const file = path.join(dir, `graph.${to}`);
+    expect((await run(['convert', fixture('graph.wlnet'), '--to', to, '-o', file])).code).toBe(0);
+    expect(await readNetFile(file)).toEqual(expected('graph'));
+  }
+  const text = await run(['convert', fixture('conv.wxf'), '--to', 'wl']);
+  expect(text.out.toString()).toMatch(/^NetChain\[<\|"Type" -> "Chain", "Nodes" -> <\|"1" -> <\|"Type" -> "Convolution"/);
+  expect(await readNetBytes(text.out)).toEqual(expected('conv'));
+});
