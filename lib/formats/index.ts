@@ -7,7 +7,6 @@ import { readFile } from 'node:fs/promises';
 import { netError } from '../errors';
 import type { NetJson } from '../wolfram/json';
 import { parse, WolframSyntaxError } from '../wolfram/parse';
-import { printNet } from '../wolfram/print-net';
 import { translateNet } from '../wolfram/translate';
 import { fromAst, printWExpr, type WExpr } from './expr';
 import { fromInternal, isInternalForm } from './internal';
@@ -102,9 +101,6 @@ export async function writeNet(description: unknown, format: NetFormat): Promise
       return writeWlnet(toInternal(description));
   }
 }
-
-/** Constructor code for a description (what `netport wl` prints), for people to read. */
-export const printConstructor = (description: unknown) => printNet(description as NetJson);
 
 export { fromInternal, isInternalForm } from './internal';
 export { toInternal } from './internal-write';

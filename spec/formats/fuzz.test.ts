@@ -28,7 +28,8 @@ async function outcome(bytes: Uint8Array): Promise<string> {
     if (!isNetError(e)) throw e;
     expect(['invalid_net', 'unsupported']).toContain(e.code);
     expect(e.message).not.toMatch(/\n/);
-    expect(e.message).toMatch(/byte \d+|NetPath\[|\.wlnet|layer|Wolfram syntax|JSON|line \d+|Invalid net|Unsupported/);
+    // Where: a byte offset, a NetPath, a .wlnet dataset, a line and column, or a layer.
+    expect(e.message).toMatch(/at byte \d+|NetPath\[|\.wlnet|line \d+, column \d+|layer |Layer\b|NetChain|NetGraph|the net/);
     return e.code;
   }
 }
