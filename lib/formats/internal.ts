@@ -14,10 +14,9 @@
 import { compile } from '../compile';
 import { NetError } from '../errors';
 import type { LayerDef } from '../layers/define';
-import { LAYERS, layerDef } from '../layers/registry';
+import { LAYERS } from '../layers/registry';
 import type { InternalForm } from '../layers/wolfram-form';
 import { parseNet, type NetNode } from '../net';
-import { PortShapeSchema } from '../shapes';
 import type { Json, JsonObject, NetJson } from '../wolfram/json';
 import { translateParam } from '../wolfram/translate';
 import { type ArrayExpr, headOf, isList, lookup, printWExpr, symbolOf, toAst, type WExpr } from './expr';
@@ -108,13 +107,18 @@ function node(e: WExpr, at: Place, path: readonly (string | number)[], checks: C
   return layer(e, def, at, path, checks);
 }
 
-/** FunctionLayer (13.x): its compiled inner net under "Net" when there is one. */
+/**
+ * FunctionLayer (13.x): its compiled inner net under "Net" when there is one (netport then
+ * runs Wolfram's own lowering of the function); otherwise the registry's FunctionLayer, if
+ * netport has one, reads the function itself.
+ */
 function functionNode(e: WExpr, at: Place, path: readonly (string | number)[], checks: Check[]): NetJson {
   const params = lookup(e, 'Parameters');
   const inner = lookup(params, 'Net');
   if (inner) return node(inner, [...at, 'Parameters', 'Net'], path, checks);
+  const def = layerOfInternal('Function');
+  if (def) return layer(e, def, at, path, checks);
   const f = lookup(params, 'Function');
-  if (layerDef('FunctionLayer') && f) return { type: 'FunctionLayer', Function: printWExpr(f) };
   return fail(at, `FunctionLayer${f ? `[${show(f)}]` : ''} without a compiled inner net is not supported`, 'unsupported');
 }
 
@@ -188,7 +192,19 @@ function indexCount(t: WExpr, at: Place): number {
   return fail(at, `expected IndexIntegerT[n] with a positive n, got ${show(t)}`, 'unsupported');
 }
 
-const accepted = (shape: Json) => PortShapeSchema.safeParse(shape).success;
+/**
+ * Whether netport's validator takes a coder's port shape: asked of the validator itself
+ * (an ElementwiseLayer with the shape on its input or output), so the reader follows
+ * whatever coders the description format knows.
+ */
+function accepted(shape: JsonObject): boolean {
+  try {
+    parseNet({ type: 'ElementwiseLayer', Function: 'Ramp', [shape.NetEncoder ? 'Input' : 'Output']: shape });
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 /**
  * NetDecoder["Scalar"]: a scalar result; "Image" encoders and "Class" decoders: the JSON

@@ -12,11 +12,11 @@ import { detectKind, readNetBytes, readNetFile } from '../../lib/formats';
 import type { Json } from '../../scripts/reference/layers';
 import { expectNoLeak, TEST_BACKENDS, useBackend } from '../helpers/backends';
 import { generateCases } from '../../scripts/wolfram-files/make-cases';
-import { dataFor, expectClose, expected, fixture, FIXTURES, flat, KINDS, NETS, referenceAll } from './helpers';
+import { dataFor, expectClose, expected, expectedRead, fixture, FIXTURES, flat, KINDS, NETS, referenceAll } from './helpers';
 
 describe.each(NETS)('the %s fixture', (net) => {
   test.each(KINDS)('%s reads as the expected description', async (kind) => {
-    expect(await readNetFile(fixture(`${net}.${kind}`))).toEqual(expected(net));
+    expect(await readNetFile(fixture(`${net}.${kind}`))).toEqual(expectedRead(net));
   });
 
   test('its kinds are told by content', () => {
