@@ -9,7 +9,8 @@ import type { BackendName } from './backend';
 import { ERROR_CODES, isNetError, type ErrorCode } from './errors';
 import { snippet } from './net';
 import { encodeData } from './coders/ports';
-import { answer, dataAndOgrad, netDescription, parseRequest, type Answer } from './requests';
+import { resolveNet } from './formats/resolve';
+import { answer, dataAndOgrad, parseRequest, type Answer } from './requests';
 import { Net } from './runtime';
 import { translateResult, type WolframResult } from './wolfram/translate';
 import type { Nested } from './tensors';
@@ -110,7 +111,8 @@ async function runExpectations(c: Case, backend: BackendName | undefined, dir: s
   const tol = { rtol: c.tolerance?.rtol ?? 1e-4, atol: c.tolerance?.atol ?? 1e-6 };
   let net: Net;
   try {
-    net = await Net.load(netDescription(c.net), { backend, batchNorm: c.batchNorm });
+    // A string is a net file's path relative to the case file, or Wolfram text.
+    net = await Net.load(await resolveNet(c.net, dir), { backend, batchNorm: c.batchNorm });
   } catch (e) {
     return c.error ? expectCode(e, c.error, 'the net') : [describeError('loading the net', e)];
   }

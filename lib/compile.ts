@@ -58,6 +58,16 @@ export interface Plan {
   readonly arrays: readonly ArraySlot[];
   /** The plan node of each layer of the description. */
   readonly nodeOf: ReadonlyMap<LayerNode, PlanNode>;
+  /** Each container's ports (the values at its boundary) and wiring, for writers of other formats. */
+  readonly containers: ReadonlyMap<ContainerNode, ContainerPlan>;
+}
+
+/** A container as compiled: the values at its ports, in port order, and its wiring. */
+export interface ContainerPlan {
+  readonly inputs: Readonly<Record<string, Value>>;
+  readonly outputs: Readonly<Record<string, Value>>;
+  /** A NetGraph's connections (children by index); absent for a NetChain. */
+  readonly connections?: GraphAnalysis['connections'];
 }
 
 /** Ports of a node as seen from its container. */
@@ -66,8 +76,8 @@ interface Ports {
   readonly outputs: readonly string[];
 }
 
-type Source = { kind: 'input'; name: string } | { kind: 'layer'; child: number; port: string };
-type Target = { kind: 'output'; name: string } | { kind: 'layer'; child: number; port: string };
+export type Source = { kind: 'input'; name: string } | { kind: 'layer'; child: number; port: string };
+export type Target = { kind: 'output'; name: string } | { kind: 'layer'; child: number; port: string };
 
 interface GraphAnalysis extends Ports {
   readonly childPorts: readonly Ports[];
@@ -105,6 +115,7 @@ class Compiler {
   private nextValue = 0;
   private readonly nodes: PlanNode[] = [];
   private readonly analyses = new WeakMap<ContainerNode, Ports | GraphAnalysis>();
+  private readonly containers = new Map<ContainerNode, ContainerPlan>();
 
   constructor(private readonly root: NetNode) {}
 
@@ -141,6 +152,7 @@ class Compiler {
       nodes: order,
       arrays,
       nodeOf: new Map(this.nodes.filter((n) => n.layer.def !== Identity).map((n) => [n.layer, n])),
+      containers: this.containers,
     };
   }
 
@@ -351,6 +363,7 @@ class Compiler {
       return;
     }
     const ports = this.portsOf(node, path);
+    this.containers.set(node, { inputs, outputs, connections: (ports as Partial<GraphAnalysis>).connections });
     for (const [name, v] of Object.entries(inputs)) {
       this.declare(v, node, path, name);
       if (path.length > 0) this.attach(v, node.coders[name], 'input', path, node.kind, name);

@@ -8,6 +8,7 @@
  * net.dispose();
  * ```
  */
+import { resolveNet } from './formats/resolve';
 import { Net, type LoadOptions } from './runtime';
 
 export { BACKENDS, backendInfo, defaultBackend, selectBackend, type BackendInfo, type BackendName } from './backend';
@@ -28,10 +29,18 @@ export { encodePixels, imageChannels, imageSize, pixelsToArray, type ImageParams
 export { decodeClasses, type DecodedClass, type Label } from './coders/class';
 export { decodeImage, encodePng, isPixels, resizePixels, type Pixels, type ResizeMethod } from './coders/pixels';
 
-/** Validates a net description (CONTRACT section 1) and prepares it on a backend. */
-export function loadNet(description: unknown, options?: LoadOptions): Promise<Net> {
-  return Net.load(description, options);
+/**
+ * Validates a net description (CONTRACT section 1) and prepares it on a backend. The net
+ * may also be a file's bytes or a file's path (a string naming an existing file): JSON,
+ * Wolfram text (constructor code or Mathematica's internal form), WXF or .wlnet, told
+ * apart by content. Any other string is Wolfram text.
+ */
+export async function loadNet(description: unknown, options?: LoadOptions): Promise<Net> {
+  return Net.load(await resolveNet(description), options);
 }
+
+/** Net files: read any kind, write the internal form as Wolfram text, WXF or .wlnet. */
+export { detectKind, readNetBytes, readNetFile, writeNet, type NetFileKind, type NetFormat } from './formats';
 
 /** Wolfram syntax: read nets and data written as Wolfram code, print results as Mathematica does. */
 export { parse as parseWolfram, printNet, printResult, translateData, translateNet, translateRequest, translateResult } from './wolfram';

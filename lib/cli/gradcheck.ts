@@ -10,9 +10,9 @@ import { encodeData } from '../coders/ports';
 import { float32String } from '../format';
 import { gradcheck } from '../gradcheck';
 import type { SpecTarget } from '../paths';
-import { dataAndOgrad, netDescription } from '../requests';
+import { dataAndOgrad } from '../requests';
 import { Net } from '../runtime';
-import { backendOption, ogradValue, parseGradSpec, parseOgrad, parseSeed, readInput } from './main';
+import { backendOption, ogradValue, parseGradSpec, parseOgrad, parseSeed, readInput, readNetArgument } from './main';
 
 interface GradcheckCliOptions {
   data: string;
@@ -52,7 +52,7 @@ export function registerGradcheck(cli: Command): void {
     .addOption(new Option('--max-elements <n>', 'compare at most n elements per gradient (a seeded sample beyond)').argParser(count).default(256))
     .option('--json', 'print a JSON report')
     .action(async (netArg: string, opts: GradcheckCliOptions) => {
-      const net = await Net.load(netDescription(readInput(netArg, 'the net')), { backend: opts.backend, initialize: opts.init });
+      const net = await Net.load(await readNetArgument(netArg), { backend: opts.backend, initialize: opts.init });
       try {
         const read = dataAndOgrad(readInput(opts.data, 'the data'), net);
         const imposed = read.ograd;

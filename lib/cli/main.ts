@@ -16,6 +16,7 @@ import { valueData, valueJson } from '../format';
 import { NetSchema, parseNet } from '../net';
 import { Net } from '../runtime';
 import { formatSpec, type SpecTarget } from '../paths';
+import { resolveNet } from '../formats/resolve';
 import { answer, dataAndOgrad, netDescription, parseRequest } from '../requests';
 import type { Nested } from '../tensors';
 import type { Json, SpecJson } from '../wolfram/json';
@@ -24,6 +25,7 @@ import { printNet } from '../wolfram/print-net';
 import { z } from 'zod';
 import { registerGradcheck } from './gradcheck';
 import { registerSaliency } from './saliency';
+import { registerConvert } from './convert';
 
 /** A usage problem: printed as one line, exit status 2. */
 export class UsageError extends Error {}
@@ -35,7 +37,7 @@ export class UsageError extends Error {}
 export function readInput(arg: string, what: string): unknown {
   let text = arg;
   if (existsSync(arg)) text = readFileSync(arg, 'utf8');
-  else if (/^[\w./-]+\.(json|wl|wls|m|txt)$/.test(arg)) throw new UsageError(`cannot read ${what} ${JSON.stringify(arg)}: no such file`);
+  else if (/^[\w./-]+\.(json|wl|wls|m|txt|wxf|wlnet)$/.test(arg)) throw new UsageError(`cannot read ${what} ${JSON.stringify(arg)}: no such file`);
   try {
     return JSON.parse(text);
   } catch (e) {
@@ -44,6 +46,12 @@ export function readInput(arg: string, what: string): unknown {
     }
     return text;
   }
+}
+
+/** The net argument: a file of any kind (JSON, Wolfram text, WXF, .wlnet, told by content), or inline JSON or Wolfram text. */
+export async function readNetArgument(arg: string): Promise<unknown> {
+  if (existsSync(arg)) return resolveNet(arg);
+  return netDescription(readInput(arg, 'the net'));
 }
 
 /** `Input`, `1,Weights`, `enc,-1,Biases` or `All`. */
@@ -155,7 +163,7 @@ export function program(): Command {
     .option(...VERBOSE)
     .action(async (netArg: string, opts: EvalOptions) => {
       if (opts.request && opts.grad) throw new UsageError('give either --request or --grad, not both');
-      const description = netDescription(readInput(netArg, 'the net'));
+      const description = await readNetArgument(netArg);
       const net = await Net.load(description, { backend: opts.backend, initialize: opts.init, batchNorm: opts.batchnorm });
       // Not in --json: its keys are the net's ports, and a port may be named "backend".
       if (opts.verbose) sayBackend(net.backend);
@@ -230,8 +238,8 @@ export function program(): Command {
     .description('print a net (and data) in Wolfram syntax, to paste into Mathematica')
     .argument('<net>', 'the net description: a JSON or Wolfram file, or inline JSON or Wolfram text')
     .option('--data <file>', 'data to print too, keyed by input port')
-    .action((netArg: string, opts: { data?: string }) => {
-      const description = netDescription(readInput(netArg, 'the net'));
+    .action(async (netArg: string, opts: { data?: string }) => {
+      const description = await readNetArgument(netArg);
       parseNet(description);
       process.stdout.write(`${printNet(description as Json)}\n`);
       if (opts.data !== undefined) {
@@ -240,7 +248,8 @@ export function program(): Command {
       }
     });
 
-  registerDescribe(cli, (arg) => netDescription(readInput(arg, 'the net')));
+  registerDescribe(cli, readNetArgument);
+  registerConvert(cli, readNetArgument);
 
   cli
     .command('schema')

@@ -10,10 +10,9 @@ import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'nod
 import * as path from 'node:path';
 import type { BackendName } from '../backend';
 import { RENDER_MODES, type RenderMode } from '../render';
-import { netDescription } from '../requests';
 import { Net } from '../runtime';
 import { SALIENCY_METHODS, saliencyAsync, saliencyPng, type SaliencyMethod, type SaliencyResult } from '../saliency';
-import { backendOption, parseSeed, readInput, UsageError } from './main';
+import { backendOption, parseSeed, readInput, readNetArgument, UsageError } from './main';
 
 interface SaliencyCliOptions {
   image: string;
@@ -78,7 +77,7 @@ export function registerSaliency(cli: Command): void {
       } else if (!/\.png$/i.test(opts.out)) {
         throw new UsageError(`--out ${JSON.stringify(opts.out)} must name a .png file`);
       }
-      const net = await Net.load(netDescription(readInput(netArg, 'the net')), { backend: opts.backend, initialize: opts.init });
+      const net = await Net.load(await readNetArgument(netArg), { backend: opts.backend, initialize: opts.init });
       const bar = folder && process.stderr.isTTY ? new SingleBar({ format: 'saliency [{bar}] {value}/{total} {file}', stream: process.stderr, hideCursor: true }) : undefined;
       try {
         const others = opts.data === undefined ? {} : (readInput(opts.data, 'the data') as Record<string, unknown>);

@@ -23,7 +23,12 @@ import { defineLayer } from './define';
  */
 export const BatchNormalizationLayer = defineLayer({
   type: 'BatchNormalizationLayer',
-  wolfram: { positional: [], params: { Epsilon: 'real', Momentum: 'real' } },
+  wolfram: {
+    positional: [],
+    params: { Epsilon: 'real', Momentum: 'real' },
+    // The paclet's definition (BatchNormalizationLayer.m): "Channels" is derived.
+    internal: { derived: ['Channels'], fixed: { Interleaving: 'False' } },
+  },
   params: {
     Epsilon: z.number().positive().default(0.001).describe('a positive number'),
     Momentum: z.number().min(0).max(1).default(0.9).describe('a number between 0 and 1'),

@@ -44,6 +44,21 @@ export const ConvolutionLayer = defineLayer({
       Dilation: 'dims',
       ChannelGroups: 'posInt',
     },
+    // The paclet's definition (ConvolutionLayer.m): Dimensionality and InputChannels are
+    // derived; the group count is "$GroupNumber" there [inference: also in 13.x files];
+    // "Interleaving" -> True (channels last) is not supported.
+    internal: {
+      derived: ['Dimensionality', 'InputChannels'],
+      rename: { $GroupNumber: 'ChannelGroups' },
+      fixed: { Interleaving: 'False' },
+      // $InputSize and $OutputSize: the spatial dimensions ($$InputSize, $$OutputSize there).
+      derive: ({ inputs, outputs }) => ({
+        Dimensionality: inputs.Input!.dims.length - 1,
+        InputChannels: inputs.Input!.dims[0]!,
+        $InputSize: inputs.Input!.dims.slice(1),
+        $OutputSize: outputs.Output!.dims.slice(1),
+      }),
+    },
   },
   params: {
     OutputChannels: z.number().int().positive().optional().describe('a positive integer'),

@@ -12,7 +12,12 @@ import { defineLayer } from './define';
  */
 export const ElementwiseLayer = defineLayer({
   type: 'ElementwiseLayer',
-  wolfram: { positional: ['Function'], params: { Function: 'elementwise' } },
+  wolfram: {
+    positional: ['Function'],
+    params: { Function: 'elementwise' },
+    // 13.0.3: "Function" -> ValidatedParameter[Tanh], "$Dimensions" -> the input's dimensions.
+    internal: { validated: ['Function'], derive: ({ inputs }) => ({ $Dimensions: [...inputs.Input!.dims] }) },
+  },
   params: {
     Function: z.string().describe('a function: a name such as "Ramp", "Tanh" or "ReLU", or a pure function such as "#^2 &"'),
   },

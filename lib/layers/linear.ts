@@ -12,7 +12,19 @@ import { z } from 'zod';
  */
 export const LinearLayer = defineLayer({
   type: 'LinearLayer',
-  wolfram: { positional: ['OutputDimensions'], params: { OutputDimensions: 'dims' } },
+  wolfram: {
+    positional: ['OutputDimensions'],
+    params: { OutputDimensions: 'dims' },
+    // As a 13.0.3 .wlnet shows it: OutputDimensions always a list, and the sizes derived from the shapes.
+    internal: {
+      write: (p): Record<string, number[]> => (p.OutputDimensions === undefined ? {} : { OutputDimensions: [p.OutputDimensions as number | number[]].flat() }),
+      derive: ({ inputs, outputs }) => ({
+        $OutputSize: volume(outputs.Output!.dims),
+        $InputSize: volume(inputs.Input!.dims),
+        $InputDimensions: [...inputs.Input!.dims],
+      }),
+    },
+  },
   params: {
     OutputDimensions: z
       .union([z.number().int().positive(), z.array(z.number().int().positive()).min(1)])

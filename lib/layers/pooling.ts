@@ -27,6 +27,17 @@ export const PoolingLayer = defineLayer({
     // PoolingLayer[kernel, stride]: PosArgCount 2 in the paclet, default stride 1 (reference page).
     positional: ['KernelSize', 'Stride'],
     params: { KernelSize: 'dims', Stride: 'dims', PaddingSize: 'padding', Function: 'poolingFunction' },
+    // As for ConvolutionLayer: Dimensionality and Channels are derived [inference].
+    internal: {
+      derived: ['Dimensionality', 'Channels'],
+      fixed: { Interleaving: 'False' },
+      derive: ({ inputs, outputs }) => ({
+        Dimensionality: inputs.Input!.dims.length - 1,
+        Channels: inputs.Input!.dims[0]!,
+        $InputSize: inputs.Input!.dims.slice(1),
+        $OutputSize: outputs.Output!.dims.slice(1),
+      }),
+    },
   },
   params: {
     KernelSize: intOrList('a positive integer or a list of them, one per spatial dimension'),

@@ -58,8 +58,36 @@ export interface WolframForm {
    * array declarations. Names starting with `#` are read and checked, never stored.
    */
   readonly params: Readonly<Record<string, ParamKind | ParamCodec>>;
-  /** The type name in Mathematica's internal form ("Linear"); default: the head without "Layer". */
-  readonly internal?: string;
+  /**
+   * How Mathematica's internal form (`<|"Type" -> "Linear", "Parameters" -> ...|>`, what
+   * `InputForm`, WXF and .wlnet files hold) writes the layer: its type name, or more
+   * (lib/formats/internal.ts). Default: the head without "Layer", the same parameter names.
+   */
+  readonly internal?: string | InternalForm;
+}
+
+/** A layer's internal form where it differs from the default. */
+export interface InternalForm {
+  /** The type name ("Linear"); default: the head without "Layer". */
+  readonly type?: string;
+  /** Internal parameter names that are not netport's: internal name -> netport name. */
+  readonly rename?: Readonly<Record<string, string>>;
+  /**
+   * Parameters without a `$` that Mathematica derives from the shapes (ConvolutionLayer's
+   * "InputChannels"): read past, since shape inference recomputes and checks them.
+   */
+  readonly derived?: readonly string[];
+  /** Parameters netport supports with one value only, as InputForm (`Interleaving: "False"`). */
+  readonly fixed?: Readonly<Record<string, string>>;
+  /** Parameters whose internal value is wrapped in `ValidatedParameter[...]`. */
+  readonly validated?: readonly string[];
+  /**
+   * The derived (`$`) parameters as the internal form writes them, from the inferred port
+   * shapes: written by `netport convert`, and compared with a file's when one is read.
+   */
+  readonly derive?: (shapes: { inputs: Readonly<Record<string, { dims: readonly number[] }>>; outputs: Readonly<Record<string, { dims: readonly number[] }>> }, params: Readonly<Record<string, unknown>>) => Record<string, Json>;
+  /** Parameter values the internal form writes differently (LinearLayer's OutputDimensions as a list). */
+  readonly write?: (params: Readonly<Record<string, unknown>>) => Record<string, Json>;
 }
 
 export const NO_PARAMS: WolframForm = { positional: [], params: {} };

@@ -132,7 +132,8 @@ function printIntegers(v: Json, where: string, min: number): string {
   return expectInteger(v, where, min);
 }
 
-function printParam(kind: ParamKind | ParamCodec, v: Json, where: string): string {
+/** A parameter value of the given kind as InputForm; failures name `where`. */
+export function printParam(kind: ParamKind | ParamCodec, v: Json, where: string): string {
   if (typeof kind === 'object') return kind.print(v);
   switch (kind) {
     case 'posInt':

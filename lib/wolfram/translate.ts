@@ -33,6 +33,8 @@ import {
 } from './layers';
 import { type ParseOptions, WolframSyntaxError, locate, parse } from './parse';
 import { printExpr } from './print';
+import { fromAst } from '../formats/expr';
+import { fromInternal } from '../formats/internal';
 
 type Code = Extract<ErrorCode, 'invalid_net' | 'invalid_data' | 'invalid_spec' | 'unsupported'>;
 
@@ -138,6 +140,9 @@ function net(e: Expr, r: Reader, where: string): NetJson {
   if (e.kind !== 'call' || head === undefined) {
     return r.fail(`expected a layer, NetChain or NetGraph, got ${r.show(e)}`, e, where);
   }
+  // Mathematica's internal form (what InputForm prints for a live net): lib/formats/internal.ts.
+  const first = e.args[0];
+  if (first?.kind === 'assoc' && first.entries.some((x) => optionName(x.lhs) === 'Type')) return fromInternal(fromAst(e));
   if (head === 'NetChain' || head === 'NetGraph') return container(e, head, r, where);
   const form = layerForm(head);
   if (form) return layer(e, head, form, r, where);
@@ -240,6 +245,14 @@ function ignoredOption(head: string, name: string, rule: Expr & { kind: 'rule' }
   if (ignored.values && (v === undefined || !ignored.values.includes(v))) {
     r.fail(`${name} -> ${r.show(rule.rhs)} is not supported`, rule, where, 'unsupported');
   }
+}
+
+/**
+ * A parameter value of the given kind, read from its Wolfram expression (the internal
+ * form's parameters use the same readers); failures name `where`.
+ */
+export function translateParam(kind: ParamKind | ParamCodec, e: Expr, where: string, code: Code = 'invalid_net'): Json | undefined {
+  return param(kind, e, new Reader(undefined, code), where);
 }
 
 function param(kind: ParamKind | ParamCodec, e: Expr, r: Reader, where: string): Json | undefined {
@@ -504,9 +517,6 @@ function container(e: CallExpr, type: 'NetChain' | 'NetGraph', r: Reader, at: st
   const where = label(at, type);
   const [layersArg, ...rest] = e.args;
   if (!layersArg) return r.fail(`${type} needs its layers`, e, where);
-  if (layersArg.kind === 'assoc' && layersArg.entries.some((x) => optionName(x.lhs) === 'Type')) {
-    return r.fail(`the internal form ${type}[<|"Type" -> ...|>] is not supported; give ${type}[{layers}, ...]`, e, where, 'unsupported');
-  }
   const element = (x: Expr, place: string) => chainElement(x, r, place);
   let layers: Json;
   if (layersArg.kind === 'list') {

@@ -279,8 +279,8 @@ describe('translateNet: errors name the symbol and its place', () => {
     ['NetChain[{LinearLayer[3]}, "Input" -> 2, Foo -> 1]', 'unsupported', 'Unsupported: NetChain: NetChain has no option "Foo" that netport supports at line 1, column 42'],
     [
       'NetChain[<|"Type" -> "Chain", "Nodes" -> <||>|>, <|"Version" -> "12.0"|>]',
-      'unsupported',
-      'Unsupported: NetChain: the internal form NetChain[<|"Type" -> ...|>] is not supported; give NetChain[{layers}, ...] at line 1, column 1',
+      'invalid_net',
+      'Invalid net: NetPath["Nodes"]: a Chain needs nodes',
     ],
     ['NetChain[<|"2" -> Ramp, "1" -> Tanh|>]', 'unsupported', 'Unsupported: NetChain: layer names that look like integers would change order in JSON at line 1, column 10'],
     ['NetGraph[{Ramp}, {1 -> {2, 3}}]', 'unsupported', 'Unsupported: NetGraph edge: a list of endpoints may only feed a layer (stand on the left) at line 1, column 24'],
