@@ -268,7 +268,8 @@ export function arrayJson(e: WExpr, at: Place): Json {
   }
   if (head === 'NumericArray' && e.kind === 'call' && e.args[0]) return arrayJson(e.args[0], at);
   if (head === 'ExportedArray') return fail(at, `${show(e)} refers to an array of a .wlnet file, which is not there`);
-  if (e.kind === 'integer' || e.kind === 'real' || e.kind === 'bigreal') return finite(e.value, at);
+  // A rank-0 array (ParametricRampLayer's one slope) is written as its number.
+  if (e.kind === 'integer' || e.kind === 'real' || e.kind === 'bigreal') return { Dimensions: [], Data: [finite(e.value, at)] };
   if (!isList(e)) return fail(at, `expected an array of numbers, got ${show(e)}`);
   const dims: number[] = [];
   for (let x: WExpr | undefined = e; isList(x); x = x.args[0]) dims.push(x.args.length);
@@ -292,7 +293,6 @@ export function arrayJson(e: WExpr, at: Place): Json {
 function arrayExprJson(e: ArrayExpr, at: Place): Json {
   if (e.type.startsWith('Complex')) fail(at, `a ${e.type} array is not supported`, 'unsupported');
   const data = Array.from(e.data, (x) => finite(x, at));
-  if (e.dims.length === 0) return data[0]!;
   return { Dimensions: [...e.dims], Data: data };
 }
 

@@ -84,7 +84,7 @@ test('error messages', async () => {
   expect(await message(wxf.subarray(0, 40))).toMatchInlineSnapshot(`"invalid_net: Invalid net: WXF at byte 38: an association claims 3 entries, more than the bytes left"`);
   expect(await message(Uint8Array.from([0x38, 0x3a, 0x99]))).toMatchInlineSnapshot(`"invalid_net: Invalid net: WXF at byte 2: unknown token 0x99"`);
   expect(await message(readFileSync(fixture('chain.wlnet')).subarray(0, 3000))).toMatchInlineSnapshot(`"invalid_net: Invalid net: .wlnet: not a readable HDF5 file (damaged or truncated: 3000 bytes)"`);
-  expect(await message('NetChain[<|"Type" -> "Chain", "Nodes" -> <|"1" -> <|"Type" -> "Deconvolution"|>|>|>]')).toMatchInlineSnapshot(`"unsupported: Unsupported: NetPath["Nodes", "1"]: netport does not support the layer type "Deconvolution""`);
+  expect(await message('NetChain[<|"Type" -> "Chain", "Nodes" -> <|"1" -> <|"Type" -> "SpatialTransformation"|>|>|>]')).toMatchInlineSnapshot(`"unsupported: Unsupported: NetPath["Nodes", "1"]: netport does not support the layer type "SpatialTransformation""`);
   const text = readFileSync(fixture('chain.wl'), 'utf8');
   expect(await message(text.replace('"$InputSize" -> 2', '"$InputSize" -> 5'))).toMatchInlineSnapshot(`"invalid_net: Invalid net: NetPath["Nodes", "1", "Parameters", "$InputSize"]: is 5, but the layer's shapes give 2"`);
   expect(await message(text.replace('"OutputDimensions" -> {3}', '"OutputDimensions" -> {3}, "Foo" -> 1'))).toMatchInlineSnapshot(`"unsupported: Unsupported: NetPath["Nodes", "1", "Parameters", "Foo"]: LinearLayer has no parameter "Foo" that netport supports"`);
