@@ -6,6 +6,7 @@
  * inputs of later layers; graph inputs and outputs are created for unconnected ports.
  */
 import { netError, where, type LayerPath } from './errors';
+import { dict, hasOwn, own } from './names';
 import { defineLayer, type ArrayDecl, type InferContext, type Inferred, type LayerDef } from './layers/define';
 import type { Child, ContainerNode, Edge, Endpoint, LayerNode, NetNode } from './net';
 import { admits, formatDims, formatType, sameDims, sameType, type PortType } from './shapes';
@@ -107,11 +108,11 @@ class Compiler {
 
   run(options: CompileOptions): Plan {
     const ports = this.portsOf(this.root, []);
-    const declared = this.root.kind === 'layer' ? {} : this.root.declared;
+    const declared = this.root.kind === 'layer' ? dict<PortType>() : this.root.declared;
     const inputs = ports.inputs.map((name) => {
       const value = this.value(declared[name], `input "${name}"`);
       value.netInput = name;
-      const assumed = options.assume?.[name];
+      const assumed = options.assume ? own(options.assume, name) : undefined;
       if (!value.type && assumed && !(this.root.kind === 'layer' && this.root.declared[name])) value.type = assumed;
       return { name, value };
     });
@@ -119,8 +120,8 @@ class Compiler {
     this.expand(
       this.root,
       [],
-      Object.fromEntries(inputs.map((p) => [p.name, p.value])),
-      Object.fromEntries(outputs.map((p) => [p.name, p.value])),
+      dict(inputs.map((p) => [p.name, p.value])),
+      dict(outputs.map((p) => [p.name, p.value])),
     );
     const order = this.topologicalOrder();
     for (const node of order) this.infer(node);
@@ -335,7 +336,7 @@ class Compiler {
 
   private expand(node: NetNode, path: LayerPath, inputs: Record<string, Value>, outputs: Record<string, Value>): void {
     if (node.kind === 'layer') {
-      const plan: PlanNode = { index: this.nodes.length, path, layer: node, inputs, outputs, feeds: { ...inputs }, fused: new Set() };
+      const plan: PlanNode = { index: this.nodes.length, path, layer: node, inputs, outputs, feeds: dict(Object.entries(inputs)), fused: new Set() };
       this.nodes.push(plan);
       for (const [port, v] of Object.entries(outputs)) v.producer = { node: plan, port };
       return;
@@ -362,8 +363,8 @@ class Compiler {
       const childPath = [...path, child.key];
       const ports = this.portsOf(child.node, childPath);
       const last = i === chain.children.length - 1;
-      const ins = Object.fromEntries(ports.inputs.map((p, k) => [p, i > 0 && k === 0 ? previous! : inputs[p]!]));
-      const outs = last ? outputs : { [ports.outputs[0]!]: (previous = this.value(undefined, '')) };
+      const ins = dict(ports.inputs.map((p, k) => [p, i > 0 && k === 0 ? previous! : inputs[p]!]));
+      const outs = last ? outputs : dict([[ports.outputs[0]!, (previous = this.value(undefined, ''))]]);
       this.expand(child.node, childPath, ins, outs);
     });
   }
@@ -387,19 +388,19 @@ class Compiler {
     }
     graph.children.forEach((child, c) => {
       const ports = a.childPorts[c]!;
-      const ins: Record<string, Value> = {};
+      const ins = dict<Value>();
       for (const port of ports.inputs) {
         const { from } = a.connections.find(({ to }) => to.kind === 'layer' && to.child === c && to.port === port)!;
         ins[port] = from.kind === 'input' ? inputs[from.name]! : outputOf(from.child, from.port);
       }
-      const outs = Object.fromEntries(ports.outputs.map((port) => [port, outputOf(c, port)]));
+      const outs = dict(ports.outputs.map((port) => [port, outputOf(c, port)]));
       this.expand(child.node, [...path, child.key], ins, outs);
     });
   }
 
   private identity(path: LayerPath, from: Value, to: Value): void {
-    const layer: LayerNode = { kind: 'layer', def: Identity, params: {}, arrays: {}, declared: {} };
-    this.expand(layer, path, { Input: from }, { Output: to });
+    const layer: LayerNode = { kind: 'layer', def: Identity, params: {}, arrays: dict(), declared: dict() };
+    this.expand(layer, path, dict([['Input', from]]), dict([['Output', to]]));
   }
 
   // ---- inference ----
@@ -426,7 +427,7 @@ class Compiler {
     const { layer } = node;
     const type = layer.def.type;
     const at = where(node.path, type);
-    const known: Record<string, PortType | undefined> = {};
+    const known = dict<PortType | undefined>();
     for (const [port, v] of Object.entries(node.inputs)) {
       const decl = layer.declared[port];
       if (decl && v.type && !admits(decl, v.type) && !(v.producer === undefined && admits(v.type, decl))) {
@@ -438,7 +439,7 @@ class Compiler {
       params: layer.params,
       inputs: known,
       declared: layer.declared,
-      arrays: Object.fromEntries(Object.entries(layer.arrays).map(([k, a]) => [k, a === null ? null : a?.dims])),
+      arrays: dict(Object.entries(layer.arrays).map(([k, a]) => [k, a === null ? null : a?.dims])),
       where: at,
       need: (port) => known[port] ?? (() => { throw new ShapeUnknown(port); })(),
       fail: (message, field) => {

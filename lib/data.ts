@@ -4,6 +4,7 @@
  */
 import type { Plan } from './compile';
 import { netError } from './errors';
+import { dict, hasOwn } from './names';
 import { formatDims, formatType, sameDims, volume, type PortType } from './shapes';
 import { formatPosition, fromNested, ShapeProblem, type NumArray } from './tensors';
 
@@ -18,7 +19,7 @@ export interface PreparedData {
 
 /** Checks and reads the data for every input port of the net. `invalid_data` otherwise. */
 export function prepareData(plan: Plan, data: unknown): PreparedData {
-  const record = plan.inputs.length === 1 && !isRecord(data) ? { [plan.inputs[0]!.name]: data } : data;
+  const record = plan.inputs.length === 1 && !isRecord(data) ? dict([[plan.inputs[0]!.name, data]]) : data;
   if (typeof record !== 'object' || record === null || Array.isArray(record)) {
     throw netError('invalid_data', `Invalid data: expected an object keyed by input port (${portList(plan)}), got ${describe(record)}`);
   }
@@ -30,7 +31,7 @@ export function prepareData(plan: Plan, data: unknown): PreparedData {
   }
   const read = new Map<string, { array: NumArray; batched: boolean }>();
   for (const { name, value } of plan.inputs) {
-    if (!(name in given)) throw netError('invalid_data', `Invalid data: no value for the input port "${name}"`);
+    if (!hasOwn(given, name)) throw netError('invalid_data', `Invalid data: no value for the input port "${name}"`);
     const type = value.type!;
     let array = readArray(given[name], `"${name}"`);
     const batched = array.dims.length === type.dims.length + 1;

@@ -7,6 +7,7 @@
  */
 import { z } from 'zod';
 import { netError, where, type LayerPath } from './errors';
+import { dict, hasOwn } from './names';
 import type { LayerDef } from './layers/define';
 import { LAYERS, layerDef } from './layers/registry';
 import { PortShapeSchema, portTypeOf, type PortShape, type PortType } from './shapes';
@@ -99,11 +100,15 @@ function parseNode(raw: unknown, path: LayerPath, inContainer: boolean): NetNode
     const hint = closest(type, known);
     throw netError('invalid_net', `Invalid net: ${path.length === 0 ? 'the net' : where(path)} has unknown type ${JSON.stringify(type)}${hint ? ` (did you mean "${hint}"?)` : ''}`, where(path));
   }
+  // zod drops a `__proto__` key silently: refuse it here, as any other unknown key.
+  if (hasOwn(raw, '__proto__')) {
+    throw netError('invalid_net', `Invalid net: ${where(path, type)} has unknown key "__proto__"`, where(path, type));
+  }
   const parsed = def.schema.safeParse(raw);
   if (!parsed.success) throw zodError(parsed.error, raw as Record<string, unknown>, def.schema, path, type);
   const params = parsed.data as Record<string, unknown>;
 
-  const arrays: Record<string, NumArray | null | undefined> = {};
+  const arrays = dict<NumArray | null | undefined>();
   for (const decl of def.arrays) {
     const value = params[decl.name] as ArrayValue | null | undefined;
     try {
@@ -113,7 +118,7 @@ function parseNode(raw: unknown, path: LayerPath, inContainer: boolean): NetNode
       throw netError('invalid_net', `Invalid net: ${where(path, type)} "${decl.name}" ${e.message}`, where(path, type));
     }
   }
-  const declared: Record<string, PortType> = {};
+  const declared = dict<PortType>();
   for (const [key, value] of Object.entries(params)) {
     if (key === 'type' || def.arrays.some((a) => a.name === key)) continue;
     if (isPortKey(def, key)) declared[key] = portTypeOf(value as PortShape);
@@ -132,13 +137,13 @@ function parseContainer(raw: object, type: 'NetChain' | 'NetGraph', path: LayerP
   const schema = CONTAINERS[type];
   const parsed = schema.safeParse(raw);
   if (!parsed.success) throw zodError(parsed.error, raw as Record<string, unknown>, schema, path, type);
-  const { Layers: layers, Edges: edges, type: _type, ...ports } = parsed.data as Record<string, unknown> & {
-    Layers: unknown[] | Record<string, unknown>;
-    Edges?: Edge[];
-  };
+  const { Edges: edges } = parsed.data as { Edges?: Edge[] };
+  // Names come from the raw description: zod drops a `__proto__` key from the objects it
+  // parses, and a layer or port of that name is a name like any other.
+  const { Layers: layers, Edges: _edges, type: _type, ...ports } = ownEntries(raw);
   const named = !Array.isArray(layers);
   const entries: Array<[string | number, unknown]> = named
-    ? Object.entries(layers)
+    ? Object.entries(layers as object)
     : (layers as unknown[]).map((l, i) => [i + 1, l]);
   if (entries.length === 0) throw netError('invalid_net', `Invalid net: ${where(path, type)} has no layers`, where(path, type));
   const children = entries.map(([key, value], i) => ({
@@ -146,8 +151,18 @@ function parseContainer(raw: object, type: 'NetChain' | 'NetGraph', path: LayerP
     position: i + 1,
     node: parseNode(value, [...path, key], true),
   }));
-  const declared = Object.fromEntries(Object.entries(ports).map(([k, v]) => [k, portTypeOf(v as PortShape)]));
+  const declared = dict<PortType>();
+  for (const [k, v] of Object.entries(ports)) {
+    const port = portShapes.safeParse(v);
+    if (!port.success) throw netError('invalid_net', `Invalid net: ${where(path, type)} "${k}" must be ${describe(portShapes)}, not ${snippet(v)}`, where(path, type));
+    declared[k] = portTypeOf(port.data as PortShape);
+  }
   return { kind: type, children, named, edges: edges ?? [], declared };
+}
+
+/** An object's own enumerable entries (a `__proto__` key included) in a null-prototype copy. */
+function ownEntries(raw: object): Record<string, unknown> {
+  return dict(Object.entries(raw));
 }
 
 /** The first zod issue, in the user's terms. */
@@ -162,9 +177,9 @@ function zodError(error: z.ZodError, raw: Record<string, unknown>, schema: z.Zod
     const hint = closest(key, known);
     message = `has unknown key ${JSON.stringify(key)}${hint ? ` (did you mean "${hint}"?)` : ''}`;
   } else if (typeof field === 'string') {
-    const fieldSchema = shapeOf(schema)[field] ?? catchallOf(schema);
+    const fieldSchema = (hasOwn(shapeOf(schema), field) ? shapeOf(schema)[field] : undefined) ?? catchallOf(schema);
     const what = fieldSchema ? describe(fieldSchema) : undefined;
-    if (!(field in raw)) message = `needs "${field}"${what ? `: ${what}` : ''}`;
+    if (!hasOwn(raw, field)) message = `needs "${field}"${what ? `: ${what}` : ''}`;
     else if (issue.code === 'custom') message = `"${field}" is ${snippet(raw[field])}: ${issue.message}`;
     else message = `"${field}" must be ${what ?? 'valid'}, not ${snippet(raw[field])}`;
   } else {

@@ -14,6 +14,7 @@
  * tie, Abs at 0) TensorFlow.js's choice stands: Max/Min send the gradient to the first
  * argument on ties, Abs and Sign have derivative 0 at 0.
  */
+import { own, table } from '../names';
 import type { Tensor } from '@tensorflow/tfjs-core';
 import { tf } from '../backend/tf';
 import { NetError } from '../errors';
@@ -64,7 +65,7 @@ export interface CompileOptions {
  * paclet builds them), which fixes their derivatives at the kinks: the inner slope at
  * +1, zero at -1. "Square" is x^2.
  */
-export const NAMED_FUNCTIONS: Readonly<Record<string, (x: Tensor) => Tensor>> = {
+export const NAMED_FUNCTIONS: Readonly<Record<string, (x: Tensor) => Tensor>> = table({
   ReLU: (x) => tf.relu(x),
   ELU: (x) => tf.elu(x),
   SELU: (x) =>
@@ -84,7 +85,7 @@ export const NAMED_FUNCTIONS: Readonly<Record<string, (x: Tensor) => Tensor>> = 
   HardSigmoid: (x) => tf.mul(twoRamps(x), 0.5),
   Sigmoid: (x) => tf.sigmoid(x),
   Square: (x) => tf.square(x),
-};
+});
 
 /** Ramp[x + 1] - Ramp[x - 1]: 0 below -1, x + 1 between, 2 above 1. */
 function twoRamps(x: Tensor): Tensor {
@@ -138,14 +139,14 @@ function select(c: Value, a: Value, b: Value): Value {
   return tf.where(tf.cast(k.t, 'bool'), T(a), T(b));
 }
 
-const COMPARE: Record<string, { num: (a: number, b: number) => boolean; mask: (a: Tensor, b: Tensor) => Tensor }> = {
+const COMPARE: Record<string, { num: (a: number, b: number) => boolean; mask: (a: Tensor, b: Tensor) => Tensor }> = table({
   Less: { num: (a, b) => a < b, mask: (a, b) => positive(tf.sub(b, a)) },
   Greater: { num: (a, b) => a > b, mask: (a, b) => positive(tf.sub(a, b)) },
   LessEqual: { num: (a, b) => a <= b, mask: (a, b) => notMask(positive(tf.sub(a, b))) },
   GreaterEqual: { num: (a, b) => a >= b, mask: (a, b) => notMask(positive(tf.sub(b, a))) },
   Equal: { num: (a, b) => a === b, mask: (a, b) => tf.mul(notMask(positive(tf.sub(a, b))), notMask(positive(tf.sub(b, a)))) },
   Unequal: { num: (a, b) => a !== b, mask: (a, b) => tf.maximum(positive(tf.sub(a, b)), positive(tf.sub(b, a))) },
-};
+});
 
 function logical(num: (a: boolean, b: boolean) => boolean, ten: (a: Tensor, b: Tensor) => Tensor) {
   return (a: Value, b: Value): Value => {
@@ -169,7 +170,7 @@ function compare(op: (typeof COMPARE)[string], a: Value, b: Value): Value {
 }
 
 /** Unary functions of one argument: [plain-number version or null, tensor version]. */
-const UNARY: Record<string, [((x: number) => number) | null, (x: Tensor) => Tensor]> = {
+const UNARY: Record<string, [((x: number) => number) | null, (x: Tensor) => Tensor]> = table({
   Abs: [Math.abs, (x) => tf.abs(x)],
   Exp: [Math.exp, (x) => tf.exp(x)],
   Sqrt: [Math.sqrt, (x) => tf.sqrt(x)],
@@ -195,15 +196,15 @@ const UNARY: Record<string, [((x: number) => number) | null, (x: Tensor) => Tens
   Log2: [Math.log2, (x) => tf.div(tf.log(x), Math.LN2)],
   Log10: [Math.log10, (x) => tf.div(tf.log(x), Math.LN10)],
   Minus: [(x) => -x, (x) => tf.neg(x)],
-};
+});
 
-const CONSTANTS: Record<string, number | boolean> = {
+const CONSTANTS: Record<string, number | boolean> = table({
   Pi: Math.PI,
   E: Math.E,
   Degree: Math.PI / 180,
   True: true,
   False: false,
-};
+});
 
 interface Scope {
   layer: string;
@@ -225,7 +226,7 @@ const fold =
   (xs) =>
     nodes.map((n) => n(xs)).reduce(op);
 
-const FUNCTIONS: Record<string, { args: [number, number]; build: Builder }> = {
+const FUNCTIONS: Record<string, { args: [number, number]; build: Builder }> = table({
   Plus: { args: [1, Infinity], build: (a, c) => fold(add)(a.map(c)) },
   Times: { args: [1, Infinity], build: (a, c) => fold(mul)(a.map(c)) },
   Subtract: { args: [2, 2], build: (a, c) => fold((x, y) => add(x, mul(-1, y)))(a.map(c)) },
@@ -331,7 +332,7 @@ const FUNCTIONS: Record<string, { args: [number, number]; build: Builder }> = {
       return (xs) => links.map(([l, op, r]) => compare(op, l(xs), r(xs))).reduce(and);
     },
   },
-};
+});
 
 for (const [name, [num, ten]] of Object.entries(UNARY)) {
   FUNCTIONS[name] = {
@@ -541,10 +542,12 @@ function directOp(e: Expr, arity: number): PureFunction | undefined {
   // Log2 and Log10 are two ops each: the general path tidies them.
   const unaryOp = arity === 1 && name !== 'Log2' && name !== 'Log10' ? UNARY[name]?.[1] : undefined;
   if (unaryOp) return (args) => unaryOp(args[0]!);
-  const fold = { Plus: tf.add, Times: tf.mul, Min: tf.minimum, Max: tf.maximum }[name as 'Plus'] as ((a: Tensor, b: Tensor) => Tensor) | undefined;
+  const fold = own(FOLDS, name);
   if (!fold || arity < 2) return undefined;
   return arity === 2 ? (args) => fold(args[0]!, args[1]!) : (args) => tf.tidy(() => args.slice(1).reduce((acc, x) => fold(acc, x), args[0]!));
 }
+
+const FOLDS: Readonly<Record<string, (a: Tensor, b: Tensor) => Tensor>> = table({ Plus: tf.add, Times: tf.mul, Min: tf.minimum, Max: tf.maximum });
 
 function scopeOf(a: Analysed, layer: string, arity: number, text: string | undefined, where: string | undefined): Scope {
   return { layer, arity, params: a.params, slots: new Map(a.slotNames.map((n, i) => [n, i])), text, where };

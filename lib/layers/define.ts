@@ -192,7 +192,7 @@ export function defineLayer<const S extends z.ZodRawShape, T = undefined>(cfg: L
       .catchall(PortShapeSchema)
       .superRefine((value, ctx) => {
         for (const key of Object.keys(value)) {
-          if (!(key in shape) && !VARIADIC_PORT.test(key)) {
+          if (!Object.prototype.hasOwnProperty.call(shape, key) && !VARIADIC_PORT.test(key)) {
             ctx.addIssue({ code: 'unrecognized_keys', keys: [key], input: value, message: `Unrecognized key: "${key}"` });
           }
         }

@@ -10,6 +10,7 @@
  * `&` 90, `//` 70. So `-x^2` is `-(x^2)`, `-a/b` is `(-a)/b`, and `"f" -> #^2 &` is
  * `Function["f" -> #^2]`, exactly as in Wolfram.
  */
+import { table } from '../names';
 import {
   type Expr,
   type FunctionExpr,
@@ -91,20 +92,20 @@ const OPS = new Map<string, boolean>([
   ...UNSUPPORTED_OPS.map((op): [string, boolean] => [op, false]),
 ]);
 
-const COMPARISONS: Record<string, string> = {
+const COMPARISONS: Record<string, string> = table({
   '==': 'Equal',
   '!=': 'Unequal',
   '<': 'Less',
   '>': 'Greater',
   '<=': 'LessEqual',
   '>=': 'GreaterEqual',
-};
+});
 
-const NAMED_CHARACTERS: Record<string, string> = {
+const NAMED_CHARACTERS: Record<string, string> = table({
   Alpha: 'α', Beta: 'β', Gamma: 'γ', Delta: 'δ', Epsilon: 'ε', Lambda: 'λ', Mu: 'μ',
   Pi: 'π', Sigma: 'σ', Theta: 'θ', Omega: 'ω', Times: '×', Degree: '°', Infinity: '∞',
   RightArrow: '→', LeftArrow: '←', Bullet: '•', Ellipsis: '…', Micro: 'µ',
-};
+});
 
 const isDigit = (c: number) => c >= 48 && c <= 57;
 const isAsciiLetter = (c: number) => (c >= 65 && c <= 90) || (c >= 97 && c <= 122);

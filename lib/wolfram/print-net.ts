@@ -7,6 +7,7 @@
  * prints Real32 arrays; `{"Dimensions", "Data"}` arrays print as ArrayReshape[data, dims],
  * which translateNet reads back into the same form.
  */
+import { hasOwn, own } from '../names';
 import { NetError } from '../errors';
 import { NAMED_FUNCTIONS } from '../functions/pure';
 import type { Json, JsonObject } from './json';
@@ -45,7 +46,7 @@ function printNode(v: Json, at: string): string {
   const args: string[] = [];
   const done = new Set(['type']);
   for (const name of form.positional) {
-    const x = v[name];
+    const x = own(v, name);
     if (x === undefined || name.startsWith('#') || form.arrays.includes(name)) break;
     args.push(printParam(form.params[name]!, x, `${where} "${name}"`));
     done.add(name);
@@ -58,7 +59,7 @@ function printNode(v: Json, at: string): string {
   };
   for (const [name, x] of Object.entries(v)) {
     if (done.has(name) || x === undefined) continue;
-    const kind = form.params[name];
+    const kind = own(form.params, name);
     let text: string;
     const place = `${where} "${name}"`;
     if (kind && !name.startsWith('#')) text = printParam(kind, x, place);
@@ -191,7 +192,7 @@ function printTranspose(v: Json, where: string): string {
 
 /** "Ramp" → Ramp, "ReLU" → "ReLU", "#^2 &" → #^2 & (re-printed canonically). */
 function printFunction(text: string, where: string): string {
-  if (text in NAMED_FUNCTIONS) return formatString(text);
+  if (hasOwn(NAMED_FUNCTIONS, text)) return formatString(text);
   const e = parseText(text, where);
   if (e.kind === 'symbol' || e.kind === 'function') return printExpr(e);
   return fail(where, `expected a function name or a pure function, got ${JSON.stringify(text)}`);
@@ -235,7 +236,7 @@ function printShape(v: Json, where: string): string {
 function printEndpoint(v: Json, layers: Json | undefined, where: string): string {
   if (typeof v === 'number') return expectInteger(v, where);
   if (typeof v === 'string') return formatString(v);
-  if (isJsonObject(v) && 'NetPort' in v) {
+  if (isJsonObject(v) && hasOwn(v, 'NetPort')) {
     const p = v.NetPort;
     if (typeof p === 'string') return `NetPort[${formatString(p)}]`;
     if (Array.isArray(p)) {

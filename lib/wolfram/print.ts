@@ -10,6 +10,7 @@
  * Mathematica-printed example of the upper side; the lower side is from that page
  * alone. Non-finite values print as Indeterminate, Infinity and -Infinity.
  */
+import { table } from '../names';
 import type { Expr } from './ast';
 import { call, symbolName } from './ast';
 import type { GradientTarget, Json, SpecJson } from './json';
@@ -71,14 +72,14 @@ export function formatString(s: string): string {
   return `${out}"`;
 }
 
-const COMPARISON_OPS: Record<string, string> = {
+const COMPARISON_OPS: Record<string, string> = table({
   Equal: '==',
   Unequal: '!=',
   Less: '<',
   Greater: '>',
   LessEqual: '<=',
   GreaterEqual: '>=',
-};
+});
 
 interface Printed {
   text: string;

@@ -7,6 +7,7 @@
  * are 'unsupported'; malformed values are 'invalid_net' (or 'invalid_data' /
  * 'invalid_spec' for data and requests).
  */
+import { dict, hasOwn, own, setOwn } from '../names';
 import { type ErrorCode, NetError } from '../errors';
 import { type CallExpr, type Expr, headName, isSymbol, symbolName } from './ast';
 import { constantValue, describePureFunction, NAMED_FUNCTIONS } from '../functions/pure';
@@ -161,7 +162,7 @@ function layer(e: CallExpr, type: string, form: LayerForm, r: Reader, at: string
       const name = optionName(arg.lhs);
       if (name === undefined) r.fail(`expected an option name, got ${r.show(arg.lhs)}`, arg, where);
       const place = `${where} "${name}"`;
-      if (name in form.params && !name.startsWith('#')) set(name, param(form.params[name]!, arg.rhs, r, place), arg);
+      if (hasOwn(form.params, name) && !name.startsWith('#')) set(name, param(form.params[name]!, arg.rhs, r, place), arg);
       else if (form.arrays.includes(name)) set(name, array(arg.rhs, name, r, place), arg);
       else if (PORT_NAME.test(name)) set(name, portShape(arg.rhs, r, place), arg);
       else if (form.variadic && (name === 'InputPorts' || name === 'Inputs')) slotOptions.push(arg);
@@ -228,7 +229,7 @@ function inputPorts(e: Expr, option: string, slots: readonly string[], r: Reader
 
 /** Options that cannot change a value or a gradient are read and dropped; others are refused. */
 function ignoredOption(head: string, name: string, rule: Expr & { kind: 'rule' }, r: Reader, where: string): void {
-  const ignored = IGNORED_OPTIONS[name];
+  const ignored = own(IGNORED_OPTIONS, name);
   if (!ignored || (ignored.heads && !ignored.heads.includes(head))) {
     r.fail(`${head} has no option "${name}" that netport supports`, rule, where, 'unsupported');
   }
@@ -323,7 +324,7 @@ function padding(e: Expr, r: Reader, where: string): Json {
 
 function elementwiseFunction(e: Expr, r: Reader, where: string): string {
   if (e.kind === 'string') {
-    if (e.value in NAMED_FUNCTIONS) return e.value;
+    if (hasOwn(NAMED_FUNCTIONS, e.value)) return e.value;
     return r.fail(`ElementwiseLayer["${e.value}"] is not a function netport knows`, e, where, 'unsupported');
   }
   if (e.kind !== 'symbol' && e.kind !== 'function') return r.fail(`expected a function, got ${r.show(e)}`, e, where);
@@ -452,10 +453,10 @@ function container(e: CallExpr, type: 'NetChain' | 'NetGraph', r: Reader, at: st
   if (layersArg.kind === 'list') {
     layers = layersArg.items.map((x, i) => element(x, child(at, String(i + 1))));
   } else if (layersArg.kind === 'assoc') {
-    const named: JsonObject = {};
+    const named: JsonObject = dict();
     for (const entry of layersArg.entries) {
       const name = entry.lhs.kind === 'string' ? entry.lhs.value : r.fail('layer names must be strings', entry.lhs, where);
-      if (name in named) r.fail(`layer "${name}" is given twice`, entry.lhs, where);
+      if (hasOwn(named, name)) r.fail(`layer "${name}" is given twice`, entry.lhs, where);
       named[name] = element(entry.rhs, child(at, JSON.stringify(name)));
     }
     const order = layersArg.entries.map((x) => (x.lhs as { value: string }).value);
@@ -483,8 +484,8 @@ function container(e: CallExpr, type: 'NetChain' | 'NetGraph', r: Reader, at: st
     if (name === undefined) return r.fail(`expected an option name, got ${r.show(opt.lhs)}`, opt.lhs, where);
     // A NetGraph's ports take any name; a NetChain's are Input, Output and its loss ports.
     if (opt.lhs.kind === 'string' && (type === 'NetGraph' || PORT_NAME.test(name))) {
-      if (name in out) r.fail(`${name} is given twice`, opt, where);
-      out[name] = portShape(opt.rhs, r, `${where} "${name}"`);
+      if (hasOwn(out, name)) r.fail(`${name} is given twice`, opt, where);
+      setOwn(out, name, portShape(opt.rhs, r, `${where} "${name}"`));
     } else {
       ignoredOption(type, name, opt, r, where);
     }
@@ -564,12 +565,12 @@ export interface DataOptions extends ParseOptions {
 /** `{0.7, -0.4}` or `<|"Input" -> {...}, "Target" -> 3, NetPortGradient["Output"] -> {2, -1}|>`. */
 export function translateData(source: string | Expr, options: DataOptions = {}): WolframData {
   const { e, r } = read(source, 'invalid_data', options);
-  if (e.kind !== 'assoc') return { data: { [options.inputName ?? 'Input']: value(e, r, 'data') } };
-  const data: JsonObject = {};
-  const ograd: JsonObject = {};
+  if (e.kind !== 'assoc') return { data: dict([[options.inputName ?? 'Input', value(e, r, 'data')]]) };
+  const data: JsonObject = dict();
+  const ograd: JsonObject = dict();
   for (const { lhs, rhs } of e.entries) {
     if (lhs.kind === 'string') {
-      if (lhs.value in data) r.fail(`"${lhs.value}" is given twice`, lhs);
+      if (hasOwn(data, lhs.value)) r.fail(`"${lhs.value}" is given twice`, lhs);
       data[lhs.value] = value(rhs, r, `data "${lhs.value}"`);
       continue;
     }
@@ -577,7 +578,7 @@ export function translateData(source: string | Expr, options: DataOptions = {}):
     if (target?.kind !== 'string') {
       return r.fail(`expected "port" -> value or NetPortGradient["output"] -> gradient, got ${r.show(lhs)}`, lhs, 'data');
     }
-    if (target.value in ograd) r.fail(`NetPortGradient["${target.value}"] is given twice`, lhs);
+    if (hasOwn(ograd, target.value)) r.fail(`NetPortGradient["${target.value}"] is given twice`, lhs);
     ograd[target.value] = isSymbol(rhs, 'None') ? null : value(rhs, r, `output gradient "${target.value}"`);
   }
   return Object.keys(ograd).length > 0 ? { data, ograd } : { data };
