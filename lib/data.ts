@@ -6,7 +6,7 @@ import type { Plan } from './compile';
 import { netError } from './errors';
 import { dict, hasOwn } from './names';
 import { formatDims, formatType, sameDims, volume, type PortType } from './shapes';
-import { formatPosition, fromNested, ShapeProblem, type NumArray } from './tensors';
+import { beyondFloat32, formatPosition, fromNested, isFloat32, ShapeProblem, type NumArray } from './tensors';
 
 export interface PreparedData {
   /** Examples in the batch; 1 for a single example. */
@@ -79,6 +79,7 @@ export function prepareOgrad(plan: Plan, ograd: unknown, data: PreparedData): Ma
       result.set(name, { kind: 'zero' });
     } else if (typeof raw === 'number') {
       if (!Number.isFinite(raw)) throw netError('invalid_ograd', `Invalid output gradient: "${name}" is ${raw}, not a finite number`);
+      if (!isFloat32(raw)) throw netError('invalid_ograd', `Invalid output gradient: "${name}" ${beyondFloat32(raw, '')}`);
       result.set(name, { kind: 'fill', value: raw });
     } else {
       const array = readArray(raw, `the output gradient for "${name}"`, 'invalid_ograd');
@@ -107,6 +108,7 @@ function readArray(value: unknown, what: string, code: 'invalid_data' | 'invalid
     for (let i = 0; i < value.data.length; i++) {
       const x = value.data[i]!;
       if (!Number.isFinite(x)) throw netError(code, `${prefix}: ${what} contains ${x} at position ${formatPosition(i, value.dims)}, not a finite number`);
+      if (!isFloat32(x)) throw netError(code, `${prefix}: ${what} ${beyondFloat32(x, ` at position ${formatPosition(i, value.dims)}`)}`);
     }
     // A Float32Array goes to the backend as it is (which copies it into its own memory).
     return { dims: [...value.dims], data: value.data instanceof Float32Array ? value.data : Float32Array.from(value.data) };

@@ -14,7 +14,7 @@ import type { Statistics } from './layers/define';
 import { parseNet } from './net';
 import { parseSpec, resolvePath, resolveSpec, type GradientSpec, type ResolvedSpec, type SpecTarget } from './paths';
 import { formatDims, sameDims, volume } from './shapes';
-import { fromNested, ShapeProblem, toNested, type Nested, type NumArray } from './tensors';
+import { beyondFloat32, fromNested, isFloat32, ShapeProblem, toNested, type Nested, type NumArray } from './tensors';
 
 export interface LoadOptions {
   /** `cpu`, `wasm` or `tensorflow`; default `tensorflow` if tfjs-node is installed, else `wasm`. */
@@ -134,6 +134,12 @@ export class Net {
     const slot = resolvePath(this.plan, path);
     let array: NumArray;
     try {
+      if (isNumArray(value)) {
+        for (let i = 0; i < value.data.length; i++) {
+          const x = value.data[i]!;
+          if (Number.isFinite(x) && !isFloat32(x)) throw new ShapeProblem(beyondFloat32(x, ` at position ${i + 1}`));
+        }
+      }
       array = isNumArray(value) ? { dims: [...value.dims], data: Float32Array.from(value.data) } : fromNested(value);
     } catch (e) {
       if (e instanceof ShapeProblem) throw netError('invalid_data', `Invalid array: ${formatKeyPath(path)} ${e.message}`);

@@ -50,6 +50,7 @@ export function fromNested(value: unknown, dtype: 'float32' | 'int32' = 'float32
         throw new ShapeProblem(Array.isArray(v) ? `is ragged (a sublist is deeper than the others${position()})` : `contains ${describeValue(v)}${position()}, not a number`);
       }
       if (!Number.isFinite(v)) throw new ShapeProblem(`contains ${v}${position()}, not a finite number`);
+      if (!isFloat32(v)) throw new ShapeProblem(beyondFloat32(v, position()));
       data[k++] = v;
       return;
     }
@@ -57,11 +58,13 @@ export function fromNested(value: unknown, dtype: 'float32' | 'int32' = 'float32
       throw new ShapeProblem(typeof v === 'number' ? `is ragged (a number stands where a sublist should${position()})` : `contains ${describeValue(v)}${position()}, not a number`);
     }
     if (v.length !== dims[depth]) throw new ShapeProblem(`is ragged (the sublist${position()} has length ${v.length}, expected ${dims[depth]})`);
-    v.forEach((x, i) => {
+    for (let i = 0; i < v.length; i++) {
       at.push(i + 1);
-      walk(x, depth + 1);
+      // A sparse JavaScript array ([1, , 3]) has a hole, not a number: never shift past it.
+      if (!(i in v)) throw new ShapeProblem(`has a hole (an empty slot of a sparse array)${position()}`);
+      walk(v[i], depth + 1);
       at.pop();
-    });
+    }
   };
   walk(value, 0);
   return { dims, data };
@@ -74,8 +77,22 @@ export function fromArrayValue(value: ArrayValue): NumArray {
   if (value.Data.length !== n) {
     throw new ShapeProblem(`has ${value.Data.length} elements in "Data", but "Dimensions" ${formatDims(value.Dimensions)} needs ${n}`);
   }
-  for (const x of value.Data) if (!Number.isFinite(x)) throw new ShapeProblem(`contains ${x}, not a finite number`);
+  for (let i = 0; i < value.Data.length; i++) {
+    const x = value.Data[i]!;
+    if (!Number.isFinite(x)) throw new ShapeProblem(`contains ${x}, not a finite number`);
+    if (!isFloat32(x)) throw new ShapeProblem(beyondFloat32(x, ` at position ${i + 1} of "Data"`));
+  }
   return { dims: [...value.Dimensions], data: Float32Array.from(value.Data) };
+}
+
+/** Whether a finite number stays finite as a float32 (|x| up to about 3.4e38). */
+export function isFloat32(x: number): boolean {
+  return Number.isFinite(Math.fround(x));
+}
+
+/** The problem of a finite number that overflows float32, for ShapeProblem and NetError messages. */
+export function beyondFloat32(x: number, at: string): string {
+  return `contains ${x}${at}, beyond the float32 range (magnitudes up to 3.4028235e38)`;
 }
 
 /** A flat row-major index as Wolfram's 1-based position: `{2, 1}`. */

@@ -69,11 +69,13 @@ export const NAMED_FUNCTIONS: Readonly<Record<string, (x: Tensor) => Tensor>> = 
   ReLU: (x) => tf.relu(x),
   ELU: (x) => tf.elu(x),
   SELU: (x) =>
-    // x >= 0 as a mask with a gradient (see Mask): the scale applies at 0 itself.
+    // x >= 0 as a mask with a gradient (see Mask): the scale applies at 0 itself. The
+    // negative branch takes exp of min(x, 0): exp(x) overflows above about 89, and its
+    // gradient (0 * Infinity) would be NaN even where the branch is not used.
     tf.where(
       tf.cast(tf.sub(1, tf.step(tf.neg(x))), 'bool'),
       tf.mul(x, 1.0507009873554805),
-      tf.mul(tf.sub(tf.exp(x), 1), 1.7580993408473766),
+      tf.mul(tf.sub(tf.exp(tf.minimum(x, 0)), 1), 1.7580993408473766),
     ),
   GELU: (x) => tf.mul(tf.mul(x, 0.5), tf.add(tf.erf(tf.mul(x, Math.SQRT1_2)), 1)),
   Swish: (x) => tf.mul(x, tf.sigmoid(x)),
@@ -128,6 +130,55 @@ function power(a: Value, b: Value): Value {
   }
   return tf.pow(T(a), T(b));
 }
+
+/**
+ * Piecewise selection: values[i] where conds[i] holds and no earlier one does, else
+ * `otherwise`. Each branch reads its inputs through a gate that drops their gradient
+ * where the branch is not taken, so a branch that overflows where it is unused (Exp of
+ * a large input, Log at 0) cannot turn the gradient into 0 * Infinity = NaN: tf.where's
+ * gradient multiplies by the mask, and 0 times a non-finite number is not 0.
+ */
+function branches(conds: readonly (boolean | Mask)[], values: readonly Node[], otherwise: Node, xs: readonly Tensor[]): Value {
+  const results: Value[] = [];
+  let taken: boolean | Mask = false;
+  for (let i = 0; i < values.length; i++) {
+    const active = and(conds[i]!, not(taken)) as boolean | Mask;
+    results.push(active === false ? 0 : (values[i] as Node)(gated(active, xs)));
+    taken = or(taken, conds[i]!) as boolean | Mask;
+  }
+  let result = taken === true ? 0 : otherwise(gated(not(taken) as boolean | Mask, xs));
+  for (let i = values.length - 1; i >= 0; i--) result = select(conds[i]!, results[i]!, result);
+  return result;
+}
+
+function gated(active: boolean | Mask, xs: readonly Tensor[]): Tensor[] {
+  return typeof active === 'boolean' ? [...xs] : xs.map((x) => gate(active.t, x));
+}
+
+/**
+ * x itself; its gradient is selected away (not multiplied by 0) where `active` is 0.
+ * A mask wider than x (a broadcast input) gates an element only where no broadcast copy
+ * of it is active.
+ */
+function gate(active: Tensor, x: Tensor): Tensor {
+  let m = active;
+  if (m.rank > x.rank) return x;
+  if (m.rank < x.rank) m = tf.reshape(m, [...Array.from({ length: x.rank - m.rank }, () => 1), ...m.shape]);
+  const wider = m.shape.flatMap((d, i) => (d > x.shape[i]! ? [i] : []));
+  if (wider.length > 0) m = tf.max(m, wider, true);
+  if (!sameShape(m.shape, x.shape)) m = tf.broadcastTo(m, x.shape);
+  return GATE(x, m);
+}
+
+const GATE = tf.customGrad((...args) => {
+  const [x, m, save] = args as [Tensor, Tensor, (tensors: Tensor[]) => void];
+  save([m]);
+  return {
+    // A reshape shares x's data (a clone would copy it on wasm).
+    value: tf.reshape(x, x.shape),
+    gradFunc: (dy, [mask]) => [tf.where(tf.cast(mask!, 'bool'), dy as Tensor, tf.zerosLike(dy as Tensor)), tf.zerosLike(mask!)],
+  };
+}) as (x: Tensor, m: Tensor) => Tensor;
 
 /** 1 where x > 0, else 0. */
 const positive = (x: Tensor) => tf.step(x);
@@ -277,7 +328,7 @@ const FUNCTIONS: Record<string, { args: [number, number]; build: Builder }> = ta
       const [cond, yes, no] = a.map(c) as [Node, Node, Node];
       return (xs) => {
         const k = C(cond(xs));
-        return typeof k === 'boolean' ? (k ? yes(xs) : no(xs)) : select(k, yes(xs), no(xs));
+        return typeof k === 'boolean' ? (k ? yes(xs) : no(xs)) : branches([k], [yes], no, xs);
       };
     },
   },
@@ -293,7 +344,7 @@ const FUNCTIONS: Record<string, { args: [number, number]; build: Builder }> = ta
             })
           : fail(s, 'invalid_net', 'Piecewise needs {{value, condition}, ...}', cases);
       const otherwise: Node = a[1] ? c(a[1]) : () => 0;
-      return (xs) => pairs.reduceRight((rest, [value, cond]) => select(cond(xs), value(xs), rest), otherwise(xs));
+      return (xs) => branches(pairs.map(([, cond]) => C(cond(xs))), pairs.map(([value]) => value), otherwise, xs);
     },
   },
   Which: {
@@ -304,11 +355,9 @@ const FUNCTIONS: Record<string, { args: [number, number]; build: Builder }> = ta
         fail(s, 'unsupported', 'Which needs pairs of condition and value ending with a True case', e);
       }
       const nodes = a.map(c);
-      return (xs) => {
-        let result = (nodes[nodes.length - 1] as Node)(xs);
-        for (let i = nodes.length - 4; i >= 0; i -= 2) result = select((nodes[i] as Node)(xs), (nodes[i + 1] as Node)(xs), result);
-        return result;
-      };
+      const conds = nodes.filter((_, i) => i % 2 === 0 && i < nodes.length - 2);
+      const values = nodes.filter((_, i) => i % 2 === 1 && i < nodes.length - 2);
+      return (xs) => branches(conds.map((k) => C(k(xs))), values, nodes[nodes.length - 1] as Node, xs);
     },
   },
   And: { args: [1, Infinity], build: (a, c) => fold(and)(a.map(c)) },
