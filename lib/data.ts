@@ -4,6 +4,7 @@
  */
 import type { Plan } from './compile';
 import { netError } from './errors';
+import { MAX_RANK } from './limits';
 import { dict, hasOwn } from './names';
 import { formatDims, formatType, sameDims, volume, type PortType } from './shapes';
 import { beyondFloat32, formatPosition, fromNested, isFloat32, ShapeProblem, type NumArray } from './tensors';
@@ -102,6 +103,7 @@ export function prepareOgrad(plan: Plan, ograd: unknown, data: PreparedData): Ma
 function readArray(value: unknown, what: string, code: 'invalid_data' | 'invalid_ograd' = 'invalid_data'): NumArray {
   const prefix = code === 'invalid_data' ? 'Invalid data' : 'Invalid output gradient';
   if (isTyped(value)) {
+    if (value.dims.length > MAX_RANK) throw netError(code, `${prefix}: ${what} has rank ${value.dims.length}, beyond netport's limit of ${MAX_RANK}`);
     if (value.data.length !== volume(value.dims)) {
       throw netError(code, `${prefix}: ${what} has ${value.data.length} values for dimensions ${formatDims(value.dims)}`);
     }

@@ -7,6 +7,7 @@
  */
 import { z } from 'zod';
 import { netError, where, type LayerPath } from './errors';
+import { formatTrail, MAX_NESTING, preview, tooDeep } from './limits';
 import { dict, hasOwn } from './names';
 import type { LayerDef } from './layers/define';
 import { LAYERS, layerDef } from './layers/registry';
@@ -78,6 +79,9 @@ const CONTAINERS = { NetChain: ChainShape, NetGraph: GraphShape } as const;
  * layer (`layer 2 (LinearLayer) "Weights" ...`).
  */
 export function parseNet(raw: unknown): NetNode {
+  // The schemas and the walk below recurse; bound the depth before either runs.
+  const deep = tooDeep(raw);
+  if (deep) throw netError('invalid_net', `Invalid net: the description nests deeper than ${MAX_NESTING} levels (at ${formatTrail(deep)})`);
   return parseNode(raw, [], false);
 }
 
@@ -213,8 +217,7 @@ export function describe(schema: z.ZodType): string | undefined {
 /** A short rendering of a user's value for messages. */
 export function snippet(value: unknown): string {
   if (value === undefined) return 'missing';
-  const text = JSON.stringify(value) ?? String(value);
-  return text.length > 40 ? `${text.slice(0, 37)}...` : text;
+  return preview(value);
 }
 
 /**

@@ -5,6 +5,7 @@
  */
 import type { Tensor } from '@tensorflow/tfjs-core';
 import { z } from 'zod';
+import { MAX_RANK } from './limits';
 import { formatDims, volume } from './shapes';
 
 /** A nested list of numbers, any depth (a bare number is a rank-0 array). */
@@ -35,11 +36,12 @@ export class ShapeProblem extends Error {}
 export function fromNested(value: unknown, dtype: 'float32' | 'int32' = 'float32'): NumArray {
   const dims: number[] = [];
   let probe: unknown = value;
-  while (Array.isArray(probe)) {
+  while (Array.isArray(probe) && dims.length <= MAX_RANK) {
     dims.push(probe.length);
     if (probe.length === 0) break;
     probe = probe[0];
   }
+  if (dims.length > MAX_RANK) throw new ShapeProblem(`has rank ${dims.length} or more, beyond netport's limit of ${MAX_RANK}`);
   const data = dtype === 'int32' ? new Int32Array(volume(dims)) : new Float32Array(volume(dims));
   let k = 0;
   const at: number[] = [];
@@ -73,6 +75,7 @@ export function fromNested(value: unknown, dtype: 'float32' | 'int32' = 'float32
 /** Reads an array value of a net description (nested or `{Dimensions, Data}`). */
 export function fromArrayValue(value: ArrayValue): NumArray {
   if (Array.isArray(value)) return fromNested(value);
+  if (value.Dimensions.length > MAX_RANK) throw new ShapeProblem(`has rank ${value.Dimensions.length}, beyond netport's limit of ${MAX_RANK}`);
   const n = volume(value.Dimensions);
   if (value.Data.length !== n) {
     throw new ShapeProblem(`has ${value.Data.length} elements in "Data", but "Dimensions" ${formatDims(value.Dimensions)} needs ${n}`);

@@ -434,6 +434,7 @@ class Parser {
   }
 
   private expr(minBp: number): Expr {
+    const base = this.depth;
     if (++this.depth > this.maxDepth) this.fail(`nesting deeper than ${this.maxDepth} levels`);
     try {
       let left = this.nud();
@@ -441,9 +442,13 @@ class Parser {
         const next = this.led(left, minBp);
         if (next === undefined) return left;
         left = next;
+        // Each operator applied here wraps `left` once more without recursing (f[x][x]...,
+        // a ;; b ;; c ;; d ..., x // f // g ...): count it, so that the tree the parser
+        // returns is never deeper than the limit for the code that walks it.
+        if (++this.depth > this.maxDepth) this.fail(`nesting deeper than ${this.maxDepth} levels`);
       }
     } finally {
-      this.depth--;
+      this.depth = base;
     }
   }
 
