@@ -4,7 +4,7 @@
  */
 import type { Plan } from './compile';
 import { netError } from './errors';
-import { MAX_RANK } from './limits';
+import { MAX_RANK, quote } from './limits';
 import { dict, hasOwn } from './names';
 import { formatDims, formatType, sameDims, volume, type PortType } from './shapes';
 import { beyondFloat32, formatPosition, fromNested, isFloat32, ShapeProblem, type NumArray } from './tensors';
@@ -27,7 +27,7 @@ export function prepareData(plan: Plan, data: unknown): PreparedData {
   const given = record as Record<string, unknown>;
   for (const key of Object.keys(given)) {
     if (!plan.inputs.some((p) => p.name === key)) {
-      throw netError('invalid_data', `Invalid data: "${key}" is not an input port of the net (inputs: ${portList(plan)})`);
+      throw netError('invalid_data', `Invalid data: ${quote(key)} is not an input port of the net (inputs: ${portList(plan)})`);
     }
   }
   const read = new Map<string, { array: NumArray; batched: boolean }>();
@@ -74,7 +74,7 @@ export function prepareOgrad(plan: Plan, ograd: unknown, data: PreparedData): Ma
   for (const [name, raw] of Object.entries(ograd)) {
     const port = plan.outputs.find((p) => p.name === name);
     if (!port) {
-      throw netError('invalid_ograd', `Invalid output gradient: "${name}" is not an output port of the net (outputs: ${outputList(plan)})`);
+      throw netError('invalid_ograd', `Invalid output gradient: ${quote(name)} is not an output port of the net (outputs: ${outputList(plan)})`);
     }
     if (raw === null || raw === undefined) {
       result.set(name, { kind: 'zero' });

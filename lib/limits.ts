@@ -81,10 +81,27 @@ export function preview(value: unknown, max = 40): string {
       }
       out += '}';
     } else {
-      out += typeof v === 'string' ? JSON.stringify(v.length > max ? v.slice(0, max) : v) : (JSON.stringify(v) ?? String(v));
+      out += leaf(v, max);
     }
     return true;
   };
   emit(value);
   return out.length > max ? `${out.slice(0, max - 3)}...` : out;
+}
+
+function leaf(v: unknown, max: number): string {
+  switch (typeof v) {
+    case 'string':
+      return JSON.stringify(v.length > max ? v.slice(0, max) : v);
+    case 'bigint':
+      return `${v}n`;
+    case 'symbol':
+      return v.toString();
+    case 'function':
+      return 'a function';
+    case 'undefined':
+      return 'undefined';
+    default:
+      return JSON.stringify(v) ?? String(v);
+  }
 }

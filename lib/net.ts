@@ -7,7 +7,7 @@
  */
 import { z } from 'zod';
 import { netError, where, type LayerPath } from './errors';
-import { formatTrail, MAX_NESTING, preview, tooDeep } from './limits';
+import { formatTrail, MAX_NESTING, preview, quote, tooDeep } from './limits';
 import { dict, hasOwn } from './names';
 import type { LayerDef } from './layers/define';
 import { LAYERS, layerDef } from './layers/registry';
@@ -102,7 +102,7 @@ function parseNode(raw: unknown, path: LayerPath, inContainer: boolean): NetNode
   if (!def) {
     const known = [...LAYERS.map((l) => l.type), 'NetChain', 'NetGraph'];
     const hint = closest(type, known);
-    throw netError('invalid_net', `Invalid net: ${path.length === 0 ? 'the net' : where(path)} has unknown type ${JSON.stringify(type)}${hint ? ` (did you mean "${hint}"?)` : ''}`, where(path));
+    throw netError('invalid_net', `Invalid net: ${path.length === 0 ? 'the net' : where(path)} has unknown type ${quote(type)}${hint ? ` (did you mean "${hint}"?)` : ''}`, where(path));
   }
   // zod drops a `__proto__` key silently: refuse it here, as any other unknown key.
   if (hasOwn(raw, '__proto__')) {
@@ -179,7 +179,7 @@ function zodError(error: z.ZodError, raw: Record<string, unknown>, schema: z.Zod
     const key = issue.keys[0]!;
     const known = Object.keys(shapeOf(schema));
     const hint = closest(key, known);
-    message = `has unknown key ${JSON.stringify(key)}${hint ? ` (did you mean "${hint}"?)` : ''}`;
+    message = `has unknown key ${quote(key)}${hint ? ` (did you mean "${hint}"?)` : ''}`;
   } else if (typeof field === 'string') {
     const fieldSchema = (hasOwn(shapeOf(schema), field) ? shapeOf(schema)[field] : undefined) ?? catchallOf(schema);
     const what = fieldSchema ? describe(fieldSchema) : undefined;

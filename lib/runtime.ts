@@ -11,7 +11,10 @@ import { formatKey, netError, where, type LayerPath } from './errors';
 import { compute, type Runtime } from './gradient';
 import { initialize } from './init';
 import type { Statistics } from './layers/define';
+import { preview, quote } from './limits';
+import { checkBatch, checkNet, DEFAULT_MEMORY_LIMIT } from './memory';
 import { parseNet } from './net';
+import { backendOption, checkSeed, formatOption, gradientsOption, initializeOption, memoryLimitOption, optionsObject, outputsOption, pathArgument } from './options';
 import { parseSpec, resolvePath, resolveSpec, type GradientSpec, type ResolvedSpec, type SpecTarget } from './paths';
 import { formatDims, sameDims, volume } from './shapes';
 import { beyondFloat32, fromNested, isFloat32, ShapeProblem, toNested, type Nested, type NumArray } from './tensors';
@@ -23,6 +26,12 @@ export interface LoadOptions {
   readonly initialize?: number | { readonly seed: number; readonly all?: boolean };
   /** The default of EvaluateOptions `batchNorm` for this net. */
   readonly batchNorm?: Statistics;
+  /**
+   * The most memory the net and one evaluation may need, in bytes or as a size such as
+   * "512M" or "8G" (default 4 GiB); more is refused with `limit_exceeded` before anything
+   * is allocated (lib/memory.ts).
+   */
+  readonly memoryLimit?: number | string;
 }
 
 /** A gradient request: `{"NetPortGradient": X}` or X itself ("Input", [1, "Weights"], "All"). */
@@ -91,18 +100,21 @@ export class Net {
     readonly backend: BackendName,
     /** BatchNormalizationLayer's statistics under gradients, unless an evaluation says otherwise. */
     readonly batchNorm: Statistics = 'moving',
+    private readonly memoryLimit = DEFAULT_MEMORY_LIMIT,
   ) {}
 
   /** Validates the description, infers its shapes and prepares it on a backend. */
-  static async load(description: unknown, options: LoadOptions = {}): Promise<Net> {
+  static async load(description: unknown, options?: LoadOptions): Promise<Net> {
+    const opts = optionsObject('loadNet', options);
+    const batchNorm = statisticsOption(opts.batchNorm, 'loadNet');
+    const init = initializeOption(opts.initialize);
+    const memoryLimit = memoryLimitOption('loadNet', opts.memoryLimit);
+    const backendName = backendOption(opts.backend);
     const plan = compile(parseNet(description));
-    const batchNorm = statisticsOption(options.batchNorm, 'loadNet');
-    const backend = await selectBackend(options.backend);
-    const net = new Net(plan, backend, batchNorm);
-    if (options.initialize !== undefined) {
-      const init = typeof options.initialize === 'number' ? { seed: options.initialize } : options.initialize;
-      net.initialize(init.seed, init.all);
-    }
+    checkNet(plan, memoryLimit);
+    const backend = await selectBackend(backendName as BackendName | undefined);
+    const net = new Net(plan, backend, batchNorm, memoryLimit);
+    if (init) net.initialize(init.seed, init.all);
     return net;
   }
 
@@ -120,7 +132,7 @@ export class Net {
 
   /** The current value of an array, by path (`[1, "Weights"]`). */
   array(path: LayerPath): NumArray {
-    const slot = resolvePath(this.plan, path);
+    const slot = resolvePath(this.plan, pathArgument('array', path));
     if (!slot.value) throw notInitialized(slot);
     return slot.value;
   }
@@ -131,7 +143,7 @@ export class Net {
    */
   setArray(path: LayerPath, value: Nested | NumArray): void {
     this.check();
-    const slot = resolvePath(this.plan, path);
+    const slot = resolvePath(this.plan, pathArgument('setArray', path));
     let array: NumArray;
     try {
       if (isNumArray(value)) {
@@ -163,6 +175,8 @@ export class Net {
   /** Fills the arrays that have no value (all of them with `all`), reproducibly from `seed`. */
   initialize(seed: number, all = false): void {
     this.check();
+    checkSeed('initialize', 'the seed', seed);
+    if (typeof all !== 'boolean') checkSeed('initialize', 'all (true or false)', all);
     initialize(this.plan, seed, all);
     this.release();
   }
@@ -172,27 +186,31 @@ export class Net {
    * the gradient of the sum of all outputs, or of Total[output * ograd] with imposed
    * output gradients (ports not mentioned get 0); array gradients are summed over a batch.
    */
-  evaluate<F extends 'nested' | 'typed' = 'nested'>(data: unknown, options: EvaluateOptions<F> = {}): Result<ResultValue<F>> {
+  evaluate<F extends 'nested' | 'typed' = 'nested'>(data: unknown, options?: EvaluateOptions<F>): Result<ResultValue<F>> {
     this.check();
     const plan = this.plan;
-    const specs = this.resolve(options.gradients ?? []);
+    const opts = optionsObject('evaluate', options);
+    const wanted = outputsOption(opts.outputs);
+    const shape = formatOption(opts.format);
+    const specs = this.resolve(gradientsOption(opts.gradients) as GradientRequest[]);
     const prepared = prepareData(plan, data);
-    const ograd = options.ograd === undefined ? undefined : prepareOgrad(plan, options.ograd, prepared);
+    const ograd = opts.ograd === undefined ? undefined : prepareOgrad(plan, opts.ograd, prepared);
     const outputs =
-      options.outputs === 'All' || (options.outputs === undefined && specs.length === 0)
+      wanted === 'All' || (wanted === undefined && specs.length === 0)
         ? plan.outputs.map((p) => p.name)
-        : [...(options.outputs ?? [])];
+        : [...(wanted ?? [])];
     for (const name of outputs) {
       if (!plan.outputs.some((p) => p.name === name)) {
-        throw netError('unknown_port', `"${name}" is not an output port of the net (outputs: ${plan.outputs.map((p) => `"${p.name}"`).join(', ')})`);
+        throw netError('unknown_port', `${quote(String(name))} is not an output port of the net (outputs: ${plan.outputs.map((p) => `"${p.name}"`).join(', ')})`);
       }
     }
+    const statistics = statisticsOption(opts.batchNorm, 'evaluate') ?? this.batchNorm;
+    checkBatch(plan, prepared.batch, specs.length > 0, specs.some((s) => s.target.kind === 'array'), this.memoryLimit);
     activate(this.backend);
-    const statistics = statisticsOption(options.batchNorm, 'evaluate') ?? this.batchNorm;
     const computed = compute(this.ensureRuntime(), prepared, outputs, specs.map((s) => s.target), ograd, statistics);
     const format = (array: NumArray, batchless: boolean): ResultValue<F> => {
       const a = batchless && !prepared.batched ? { dims: array.dims.slice(1), data: array.data } : array;
-      return (options.format === 'typed' ? a : toNested(a)) as ResultValue<F>;
+      return (shape === 'typed' ? a : toNested(a)) as ResultValue<F>;
     };
     return {
       outputs: Object.fromEntries(outputs.map((name, i) => [name, format(computed.outputs[i]!, true)])),
@@ -205,12 +223,17 @@ export class Net {
   /** Gradient requests resolved against the net, cached: services repeat the same request. */
   private resolve(gradients: readonly GradientRequest[]): Array<ResolvedSpec & { request: number }> {
     if (gradients.length === 0) return [];
-    const key = JSON.stringify(gradients);
-    let specs = this.resolved.get(key);
+    let key: string | undefined;
+    try {
+      key = JSON.stringify(gradients);
+    } catch {
+      // A circular or BigInt value: the spec parser refuses it below.
+    }
+    let specs = key === undefined ? undefined : this.resolved.get(key);
     if (!specs) {
       specs = gradients.flatMap((g, request) => resolveSpec(this.plan, toTarget(g)).map((s) => ({ ...s, request })));
       if (this.resolved.size > 64) this.resolved.clear();
-      this.resolved.set(key, specs);
+      if (key !== undefined) this.resolved.set(key, specs);
     }
     return specs;
   }
@@ -287,5 +310,5 @@ function notInitialized(slot: ArraySlot) {
 /** The `batchNorm` option, checked: 'moving', 'batch' or absent. */
 function statisticsOption(value: unknown, call: string): Statistics | undefined {
   if (value === undefined || value === 'moving' || value === 'batch') return value;
-  throw netError('unsupported', `${call}: the option batchNorm must be "moving" or "batch", got ${JSON.stringify(value) ?? String(value)}`);
+  throw netError('unsupported', `${call}: the option batchNorm must be "moving" or "batch", got ${preview(value)}`);
 }
