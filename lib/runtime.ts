@@ -3,7 +3,8 @@
  * evaluate many times. The net owns the tensors of its arrays until `dispose()`.
  */
 import type { Tensor } from '@tensorflow/tfjs-core';
-import { activate, selectBackend, type BackendName } from './backend';
+import { activate, restoreBackend, selectBackend, type BackendName } from './backend';
+import { currentBackend } from './backend/host';
 import { tf } from './backend/tf';
 import { compile, type ArraySlot, type Plan, type PlanNode } from './compile';
 import { prepareData, prepareOgrad } from './data';
@@ -112,10 +113,15 @@ export class Net {
     const backendName = backendOption(opts.backend);
     const plan = compile(parseNet(description));
     checkNet(plan, memoryLimit);
+    const previous = currentBackend();
     const backend = await selectBackend(backendName as BackendName | undefined);
-    const net = new Net(plan, backend, batchNorm, memoryLimit);
-    if (init) net.initialize(init.seed, init.all);
-    return net;
+    try {
+      const net = new Net(plan, backend, batchNorm, memoryLimit);
+      if (init) net.initialize(init.seed, init.all);
+      return net;
+    } finally {
+      restoreBackend(previous);
+    }
   }
 
   get inputs(): PortInfo[] {
@@ -164,11 +170,15 @@ export class Net {
     slot.value = array;
     if (this.runtime) {
       // Swap this one tensor; the others stay.
-      activate(this.backend);
-      this.tensors.get(slot)?.dispose();
-      const t = arrayTensor(slot, array);
-      this.tensors.set(slot, t);
-      (this.runtime.nodeArrays.get(slot.node) as Record<string, Tensor | null>)[slot.decl.name] = t;
+      const previous = activate(this.backend);
+      try {
+        this.tensors.get(slot)?.dispose();
+        const t = arrayTensor(slot, array);
+        this.tensors.set(slot, t);
+        (this.runtime.nodeArrays.get(slot.node) as Record<string, Tensor | null>)[slot.decl.name] = t;
+      } finally {
+        restoreBackend(previous);
+      }
     }
   }
 
@@ -177,7 +187,12 @@ export class Net {
     this.check();
     checkSeed('initialize', 'the seed', seed);
     if (typeof all !== 'boolean') checkSeed('initialize', 'all (true or false)', all);
-    initialize(this.plan, seed, all);
+    const previous = activate(this.backend);
+    try {
+      initialize(this.plan, seed, all);
+    } finally {
+      restoreBackend(previous);
+    }
     this.release();
   }
 
@@ -206,8 +221,13 @@ export class Net {
     }
     const statistics = statisticsOption(opts.batchNorm, 'evaluate') ?? this.batchNorm;
     checkBatch(plan, prepared.batch, specs.length > 0, specs.some((s) => s.target.kind === 'array'), this.memoryLimit);
-    activate(this.backend);
-    const computed = compute(this.ensureRuntime(), prepared, outputs, specs.map((s) => s.target), ograd, statistics);
+    const previous = activate(this.backend);
+    let computed: ReturnType<typeof compute>;
+    try {
+      computed = compute(this.ensureRuntime(), prepared, outputs, specs.map((s) => s.target), ograd, statistics);
+    } finally {
+      restoreBackend(previous);
+    }
     const format = (array: NumArray, batchless: boolean): ResultValue<F> => {
       const a = batchless && !prepared.batched ? { dims: array.dims.slice(1), data: array.data } : array;
       return (shape === 'typed' ? a : toNested(a)) as ResultValue<F>;
