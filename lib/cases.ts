@@ -2,6 +2,7 @@
  * Case files (CONTRACT section 3): a net, data, optional imposed output gradients and
  * expectations with float64 reference values. `netport check` runs them; so do the tests.
  */
+import { fileError, readTextFile } from './cli/files';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { z } from 'zod';
@@ -59,23 +60,33 @@ export interface LoadedCase {
 /** Every case in the given files and directories (recursively, `*.json`), in a stable order. */
 export async function loadCases(paths: readonly string[]): Promise<LoadedCase[]> {
   const files: string[] = [];
-  const visit = async (p: string): Promise<void> => {
-    const stat = await fs.stat(p);
+  // Directories by their real path: a symbolic link back to an ancestor is visited once.
+  const seen = new Set<string>();
+  const fail = (e: unknown, p: string): never => {
+    throw fileError(e, JSON.stringify(p)) ?? e;
+  };
+  const visit = async (p: string, top: boolean): Promise<void> => {
+    const stat = await fs.stat(p).catch((e: unknown) => fail(e, p));
     if (stat.isDirectory()) {
-      for (const entry of (await fs.readdir(p)).sort()) {
+      const real = await fs.realpath(p).catch((e: unknown) => fail(e, p));
+      if (seen.has(real)) return;
+      seen.add(real);
+      for (const entry of (await fs.readdir(p).catch((e: unknown) => fail(e, p))).sort()) {
         const child = path.join(p, entry);
-        if ((await fs.stat(child)).isDirectory() || entry.endsWith('.json')) await visit(child);
+        // Inside a directory, entries that cannot be examined (broken links) are skipped.
+        const childStat = await fs.stat(child).catch(() => undefined);
+        if (childStat && (childStat.isDirectory() || entry.endsWith('.json'))) await visit(child, false);
       }
-    } else {
+    } else if (top || stat.isFile()) {
       files.push(p);
     }
   };
-  for (const p of paths) await visit(p);
+  for (const p of paths) await visit(p, true);
   const cases: LoadedCase[] = [];
   for (const file of files) {
     let parsed: unknown;
     try {
-      parsed = JSON.parse(await fs.readFile(file, 'utf8'));
+      parsed = JSON.parse(readTextFile(file, 'the case file'));
     } catch (e) {
       parsed = { __unreadable: (e as Error).message };
     }
@@ -231,6 +242,9 @@ function expectCode(e: unknown, code: ErrorCode, what: string): string[] {
   return [describeError(what, e)];
 }
 
+/** One line per problem: a NetError with its code, anything else by its name and first line. */
 function describeError(what: string, e: unknown): string {
-  return isNetError(e) ? `${what}: ${e.code}: ${e.message}` : `${what}: unexpected ${(e as Error)?.stack ?? String(e)}`;
+  if (isNetError(e)) return `${what}: ${e.code}: ${e.message}`;
+  const line = (e instanceof Error ? `${e.name}: ${e.message}` : String(e)).split('\n')[0]!;
+  return `${what}: unexpected ${line.length > 200 ? `${line.slice(0, 197)}...` : line}`;
 }
