@@ -7,7 +7,7 @@ import { netError } from './errors';
 import { MAX_RANK, quote } from './limits';
 import { dict, hasOwn } from './names';
 import { formatDims, formatType, sameDims, volume, type PortType } from './shapes';
-import { beyondFloat32, formatPosition, fromNested, isFloat32, ShapeProblem, type NumArray } from './tensors';
+import { beyondFloat32, emptyProblem, formatPosition, fromNested, isFloat32, ShapeProblem, type NumArray } from './tensors';
 
 export interface PreparedData {
   /** Examples in the batch; 1 for a single example. */
@@ -34,7 +34,8 @@ export function prepareData(plan: Plan, data: unknown): PreparedData {
   for (const { name, value } of plan.inputs) {
     if (!hasOwn(given, name)) throw netError('invalid_data', `Invalid data: no value for the input port "${name}"`);
     const type = value.type!;
-    let array = readArray(given[name], `"${name}"`);
+    // Integer ports read the values exactly: 1.00000001 must not round to the class 1.
+    let array = readArray(given[name], `"${name}"`, 'invalid_data', type.index !== undefined);
     const batched = array.dims.length === type.dims.length + 1;
     const dims = batched ? array.dims.slice(1) : array.dims;
     if (!sameDims(dims, type.dims)) {
@@ -100,10 +101,11 @@ export function prepareOgrad(plan: Plan, ograd: unknown, data: PreparedData): Ma
 }
 
 /** Nested lists, a number, or `{dims, data}` (typed arrays, e.g. from a previous result). */
-function readArray(value: unknown, what: string, code: 'invalid_data' | 'invalid_ograd' = 'invalid_data'): NumArray {
+function readArray(value: unknown, what: string, code: 'invalid_data' | 'invalid_ograd' = 'invalid_data', exact = false): NumArray {
   const prefix = code === 'invalid_data' ? 'Invalid data' : 'Invalid output gradient';
   if (isTyped(value)) {
     if (value.dims.length > MAX_RANK) throw netError(code, `${prefix}: ${what} has rank ${value.dims.length}, beyond netport's limit of ${MAX_RANK}`);
+    if (value.dims.includes(0)) throw netError(code, `${prefix}: ${what} ${emptyProblem(value.dims)}`);
     if (value.data.length !== volume(value.dims)) {
       throw netError(code, `${prefix}: ${what} has ${value.data.length} values for dimensions ${formatDims(value.dims)}`);
     }
@@ -113,10 +115,11 @@ function readArray(value: unknown, what: string, code: 'invalid_data' | 'invalid
       if (!isFloat32(x)) throw netError(code, `${prefix}: ${what} ${beyondFloat32(x, ` at position ${formatPosition(i, value.dims)}`)}`);
     }
     // A Float32Array goes to the backend as it is (which copies it into its own memory).
+    if (exact) return { dims: [...value.dims], data: Float64Array.from(value.data) as unknown as Float32Array };
     return { dims: [...value.dims], data: value.data instanceof Float32Array ? value.data : Float32Array.from(value.data) };
   }
   try {
-    return fromNested(value, 'float32');
+    return fromNested(value, exact ? 'float64' : 'float32');
   } catch (e) {
     if (e instanceof ShapeProblem) throw netError(code, `${prefix}: ${what} ${e.message}`);
     throw e;

@@ -13,7 +13,7 @@ import type { LayerDef } from './layers/define';
 import { LAYERS, layerDef } from './layers/registry';
 import { PortShapeSchema, portTypeOf, type PortShape, type PortType } from './shapes';
 import { closest } from './text';
-import { fromArrayValue, ShapeProblem, type ArrayValue, type NumArray } from './tensors';
+import { fromArrayValue, negativeProblem, ShapeProblem, type ArrayValue, type NumArray } from './tensors';
 
 /** A layer of the registry with its validated parameters. */
 export interface LayerNode {
@@ -116,7 +116,10 @@ function parseNode(raw: unknown, path: LayerPath, inContainer: boolean): NetNode
   for (const decl of def.arrays) {
     const value = params[decl.name] as ArrayValue | null | undefined;
     try {
-      arrays[decl.name] = value === null || value === undefined ? value : fromArrayValue(value);
+      const array = value === null || value === undefined ? value : fromArrayValue(value);
+      const negative = array && decl.nonNegative ? negativeProblem(array) : undefined;
+      if (negative) throw new ShapeProblem(negative);
+      arrays[decl.name] = array;
     } catch (e) {
       if (!(e instanceof ShapeProblem)) throw e;
       throw netError('invalid_net', `Invalid net: ${where(path, type)} "${decl.name}" ${e.message}`, where(path, type));

@@ -18,7 +18,7 @@ import { parseNet } from './net';
 import { backendOption, checkSeed, formatOption, gradientsOption, initializeOption, memoryLimitOption, optionsObject, outputsOption, pathArgument } from './options';
 import { parseSpec, resolvePath, resolveSpec, type GradientSpec, type ResolvedSpec, type SpecTarget } from './paths';
 import { formatDims, sameDims, volume } from './shapes';
-import { beyondFloat32, fromNested, isFloat32, ShapeProblem, toNested, type Nested, type NumArray } from './tensors';
+import { beyondFloat32, fromNested, isFloat32, negativeProblem, ShapeProblem, toNested, type Nested, type NumArray } from './tensors';
 
 export interface LoadOptions {
   /** `cpu`, `wasm` or `tensorflow`; default `tensorflow` if tfjs-node is installed, else `wasm`. */
@@ -167,6 +167,8 @@ export class Net {
       throw netError('invalid_data', `Invalid array: ${formatKeyPath(path)} has dimensions ${formatDims(array.dims)}, expected ${formatDims(slot.dims)}`);
     }
     for (const x of array.data) if (!Number.isFinite(x)) throw netError('invalid_data', `Invalid array: ${formatKeyPath(path)} contains ${x}, not a finite number`);
+    const negative = slot.decl.nonNegative ? negativeProblem(array) : undefined;
+    if (negative) throw netError('invalid_data', `Invalid array: ${formatKeyPath(path)} ${negative}`);
     slot.value = array;
     if (this.runtime) {
       // Swap this one tensor; the others stay.

@@ -33,7 +33,7 @@ export class ShapeProblem extends Error {}
  * Reads a nested list (or a bare number) into dims and row-major data.
  * Throws ShapeProblem for ragged lists, non-numbers and non-finite numbers.
  */
-export function fromNested(value: unknown, dtype: 'float32' | 'int32' = 'float32'): NumArray {
+export function fromNested(value: unknown, dtype: 'float32' | 'int32' | 'float64' = 'float32'): NumArray {
   const dims: number[] = [];
   let probe: unknown = value;
   while (Array.isArray(probe) && dims.length <= MAX_RANK) {
@@ -42,7 +42,11 @@ export function fromNested(value: unknown, dtype: 'float32' | 'int32' = 'float32
     probe = probe[0];
   }
   if (dims.length > MAX_RANK) throw new ShapeProblem(`has rank ${dims.length} or more, beyond netport's limit of ${MAX_RANK}`);
-  const data = dtype === 'int32' ? new Int32Array(volume(dims)) : new Float32Array(volume(dims));
+  if (dims.includes(0)) throw new ShapeProblem(emptyProblem(dims));
+  // float64 reads the values exactly (integer ports check them before any rounding);
+  // the caller converts to float32 or int32.
+  const n = volume(dims);
+  const data = dtype === 'int32' ? new Int32Array(n) : dtype === 'float64' ? (new Float64Array(n) as unknown as Float32Array) : new Float32Array(n);
   let k = 0;
   const at: number[] = [];
   const position = () => (at.length === 0 ? '' : ` at position {${at.join(', ')}}`);
@@ -76,6 +80,7 @@ export function fromNested(value: unknown, dtype: 'float32' | 'int32' = 'float32
 export function fromArrayValue(value: ArrayValue): NumArray {
   if (Array.isArray(value)) return fromNested(value);
   if (value.Dimensions.length > MAX_RANK) throw new ShapeProblem(`has rank ${value.Dimensions.length}, beyond netport's limit of ${MAX_RANK}`);
+  if (value.Dimensions.includes(0)) throw new ShapeProblem(emptyProblem(value.Dimensions));
   const n = volume(value.Dimensions);
   if (value.Data.length !== n) {
     throw new ShapeProblem(`has ${value.Data.length} elements in "Data", but "Dimensions" ${formatDims(value.Dimensions)} needs ${n}`);
@@ -86,6 +91,19 @@ export function fromArrayValue(value: ArrayValue): NumArray {
     if (!isFloat32(x)) throw new ShapeProblem(beyondFloat32(x, ` at position ${i + 1} of "Data"`));
   }
   return { dims: [...value.Dimensions], data: Float32Array.from(value.Data) };
+}
+
+/** A zero-size array: Wolfram's nets have no empty ports or arrays. */
+export function emptyProblem(dims: readonly number[]): string {
+  return `is empty (dimensions ${formatDims(dims)}): netport takes no zero-size arrays`;
+}
+
+/** The first negative value of an array that must not have one, as a ShapeProblem message. */
+export function negativeProblem(a: NumArray): string | undefined {
+  for (let i = 0; i < a.data.length; i++) {
+    if (a.data[i]! < 0) return `has the negative value ${a.data[i]} at position ${formatPosition(i, a.dims)}; it must be at least 0`;
+  }
+  return undefined;
 }
 
 /** Whether a finite number stays finite as a float32 (|x| up to about 3.4e38). */

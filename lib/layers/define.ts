@@ -22,6 +22,8 @@ export interface ArrayDecl {
   /** Auxiliary (not learned): no gradient, skipped by `All`. */
   readonly aux?: boolean;
   readonly init: InitKind;
+  /** Values must be >= 0 (a variance): checked wherever the array gets a value. */
+  readonly nonNegative?: boolean;
   /**
    * The layout the forward pass gets the array in, as a permutation of Wolfram's
    * dimensions (TensorFlow.js's dense weights are [in, out], its filters

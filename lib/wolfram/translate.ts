@@ -7,7 +7,7 @@
  * are 'unsupported'; malformed values are 'invalid_net' (or 'invalid_data' /
  * 'invalid_spec' for data and requests).
  */
-import { dict, hasOwn, own, setOwn } from '../names';
+import { dict, hasOwn, own, setOwn, table } from '../names';
 import { type ErrorCode, NetError } from '../errors';
 import { type CallExpr, type Expr, headName, isSymbol, symbolName } from './ast';
 import { constantValue, describePureFunction, NAMED_FUNCTIONS } from '../functions/pure';
@@ -98,8 +98,8 @@ function value(e: Expr, r: Reader, where: string | undefined, rules: ValueRules 
   if (e.kind === 'number') return e.value;
   if (e.kind === 'list') return e.items.map((x) => value(x, r, where, rules));
   const head = headName(e);
-  if (e.kind === 'call' && head === 'NumericArray' && e.args[0]) return value(e.args[0], r, where, rules);
-  if (e.kind === 'call' && head === 'RawArray' && e.args.length === 2) return value(e.args[1] as Expr, r, where, rules);
+  if (e.kind === 'call' && head === 'NumericArray' && e.args[0]) return typedArray(e, e.args[0], e.args[1], e.args.length > 2, r, where, rules);
+  if (e.kind === 'call' && head === 'RawArray' && e.args.length === 2) return typedArray(e, e.args[1] as Expr, e.args[0], false, r, where, rules);
   if (rules.special) {
     const special = specialValue(e);
     if (special !== undefined) return special;
@@ -107,6 +107,53 @@ function value(e: Expr, r: Reader, where: string | undefined, rules: ValueRules 
   const v = constantValue(e);
   if (v !== undefined) return v;
   return r.fail(`expected a number or an array of numbers, got ${r.show(e)}`, e, where);
+}
+
+/** NumericArray element types: [lowest, highest, integers only]. */
+const NUMERIC_TYPES: Readonly<Record<string, readonly [number, number, boolean]>> = table({
+  Integer8: [-(2 ** 7), 2 ** 7 - 1, true],
+  Integer16: [-(2 ** 15), 2 ** 15 - 1, true],
+  Integer32: [-(2 ** 31), 2 ** 31 - 1, true],
+  Integer64: [-(2 ** 63), 2 ** 63, true],
+  UnsignedInteger8: [0, 2 ** 8 - 1, true],
+  UnsignedInteger16: [0, 2 ** 16 - 1, true],
+  UnsignedInteger32: [0, 2 ** 32 - 1, true],
+  UnsignedInteger64: [0, 2 ** 64, true],
+  Real16: [-65504, 65504, false],
+  Real32: [-3.4028234663852886e38, 3.4028234663852886e38, false],
+  Real64: [-Number.MAX_VALUE, Number.MAX_VALUE, false],
+});
+
+/**
+ * NumericArray[data, type] and RawArray[type, data]: the data, checked against the
+ * type as Wolfram checks it (an unknown type, or a value outside the type's range, is
+ * refused rather than silently converted); complex arrays and conversion methods are
+ * not supported.
+ */
+function typedArray(e: Expr, data: Expr, typeArg: Expr | undefined, method: boolean, r: Reader, where: string | undefined, rules: ValueRules): Json {
+  const head = headName(e);
+  if (method) return r.fail(`${head} with a conversion method is not supported`, e, where, 'unsupported');
+  let range: readonly [number, number, boolean] | undefined;
+  if (typeArg !== undefined) {
+    const type = typeArg.kind === 'string' ? typeArg.value : undefined;
+    if (type !== undefined && /^Complex/.test(type)) return r.fail(`${head} of type "${type}" is not supported: netport takes real numbers`, typeArg, where, 'unsupported');
+    range = type === undefined ? undefined : own(NUMERIC_TYPES, type);
+    if (!range) return r.fail(`${r.show(typeArg)} is not a ${head} type (${Object.keys(NUMERIC_TYPES).map((t) => `"${t}"`).join(', ')})`, typeArg, where);
+  }
+  const v = value(data, r, where, rules);
+  if (range) {
+    const [lo, hi, integers] = range;
+    const stack: Json[] = [v];
+    while (stack.length > 0) {
+      const x = stack.pop()!;
+      if (Array.isArray(x)) for (const y of x) stack.push(y);
+      else if (typeof x === 'number' && Number.isFinite(x) && (x < lo || x > hi || (integers && !Number.isInteger(x)))) {
+        const type = (typeArg as { value: string }).value;
+        return r.fail(`${head} of type "${type}" holds ${x}, which is not ${integers ? `an integer from ${lo} to ${hi}` : `a number from ${lo} to ${hi}`}`, data, where);
+      }
+    }
+  }
+  return v;
 }
 
 /** Indeterminate, Infinity, -Infinity, DirectedInfinity[±1], as Mathematica may print in results. */
