@@ -8,6 +8,7 @@ import * as path from 'node:path';
 import { z } from 'zod';
 import type { BackendName } from './backend';
 import { ERROR_CODES, isNetError, type ErrorCode } from './errors';
+import { formatTrail, MAX_NESTING, tooDeep } from './limits';
 import { snippet } from './net';
 import { answer, dataAndOgrad, netDescription, parseRequest, type Answer } from './requests';
 import { Net } from './runtime';
@@ -105,6 +106,8 @@ export async function checkCases(paths: readonly string[], options: { backend?: 
 /** Runs one case; never throws for anything the case itself gets wrong. */
 export async function runCase(loaded: LoadedCase, backend?: BackendName): Promise<CaseReport> {
   const fallbackName = path.basename(loaded.file, '.json') + (loaded.index > 0 ? `#${loaded.index + 1}` : '');
+  const deep = tooDeep(loaded.raw);
+  if (deep) return { name: fallbackName, file: loaded.file, status: 'failed', failures: [`not a valid case: it nests deeper than ${MAX_NESTING} levels (at ${formatTrail(deep)})`] };
   const parsed = CaseSchema.safeParse(loaded.raw);
   if (!parsed.success) {
     const why = (loaded.raw as { __unreadable?: string })?.__unreadable ?? z.prettifyError(parsed.error).replace(/\n/g, '; ');

@@ -19,7 +19,8 @@ import type { Tensor } from '@tensorflow/tfjs-core';
 import { tf } from '../backend/tf';
 import { NetError } from '../errors';
 import { type CallExpr, type Expr, call, symbolName } from '../wolfram/ast';
-import { WolframSyntaxError, locate, parse } from '../wolfram/parse';
+import { tooDeep } from '../limits';
+import { DEFAULT_MAX_DEPTH, WolframSyntaxError, locate, parse } from '../wolfram/parse';
 import { printExpr } from '../wolfram/print';
 import { closest } from '../text';
 
@@ -535,7 +536,11 @@ function analyse(e: Expr, arityHint: number, s: Pick<Scope, 'layer' | 'text' | '
 }
 
 function toExpr(source: string | Expr, layer: string, options: CompileOptions): { expr: Expr; text: string | undefined } {
-  if (typeof source !== 'string') return { expr: source, text: options.text };
+  if (typeof source !== 'string') {
+    // An Expr built by hand has no parser to bound its depth: check it (two JSON levels per node).
+    if (tooDeep(source, 2 * DEFAULT_MAX_DEPTH + 8)) throw new NetError('invalid_net', `Invalid net: ${subject(options.where, layer)}: the function nests deeper than ${DEFAULT_MAX_DEPTH} levels`, options.where);
+    return { expr: source, text: options.text };
+  }
   try {
     return { expr: parse(source), text: source };
   } catch (err) {

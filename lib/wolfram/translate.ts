@@ -30,7 +30,8 @@ import {
   slotPorts,
   variadicPort,
 } from './layers';
-import { type ParseOptions, WolframSyntaxError, locate, parse } from './parse';
+import { tooDeep } from '../limits';
+import { DEFAULT_MAX_DEPTH, type ParseOptions, WolframSyntaxError, locate, parse } from './parse';
 import { printExpr } from './print';
 
 type Code = Extract<ErrorCode, 'invalid_net' | 'invalid_data' | 'invalid_spec' | 'unsupported'>;
@@ -67,7 +68,11 @@ class Reader {
 }
 
 function read(source: string | Expr, code: Code, options: ParseOptions): { e: Expr; r: Reader } {
-  if (typeof source !== 'string') return { e: source, r: new Reader(undefined, code) };
+  if (typeof source !== 'string') {
+    // An Expr built by hand has no parser to bound its depth: check it (two JSON levels per node).
+    if (tooDeep(source, 2 * (options.maxDepth ?? DEFAULT_MAX_DEPTH) + 8)) throw new NetError(code, `${PREFIX[code]}: the expression nests deeper than ${options.maxDepth ?? DEFAULT_MAX_DEPTH} levels`);
+    return { e: source, r: new Reader(undefined, code) };
+  }
   const r = new Reader(source, code);
   try {
     return { e: parse(source, options), r };

@@ -3,6 +3,7 @@
  * in a NetError that says where, never a RangeError from a stack overflow.
  */
 import fc from 'fast-check';
+import { runCase } from '../../lib/cases';
 import { isNetError } from '../../lib/errors';
 import { compilePureFunction } from '../../lib/functions/pure';
 import { MAX_NESTING, preview, tooDeep } from '../../lib/limits';
@@ -120,5 +121,21 @@ describe('Wolfram text', () => {
     expect(() => translateNet(`f${'[x]'.repeat(100_000)}`)).toThrow('Invalid net: Wolfram syntax: nesting deeper than 500 levels at line 1, column 1500');
     // A net within the limit translates; its error printer quotes a short excerpt.
     expect(() => translateNet(`f${'[x]'.repeat(300)}`)).toThrow(/^Invalid net: expected a layer, NetChain or NetGraph, got f\[x\]\[x\]/);
+  });
+});
+
+describe('expressions built by hand and case files', () => {
+  test('a hand-built Expr of any depth ends in a NetError', () => {
+    let e: unknown = { kind: 'slot', index: 1, sequence: false, pos: -1 };
+    for (let i = 0; i < 100_000; i++) e = { kind: 'call', head: { kind: 'symbol', name: 'Sin', context: '', pos: -1 }, args: [e], pos: -1 };
+    expect(codeOf(() => compilePureFunction({ kind: 'function', params: null, body: e, pos: -1 } as never, 1))).toBe('invalid_net');
+    expect(codeOf(() => translateNet(e as never))).toBe('invalid_net');
+  });
+
+  test('a case file nested 100000 deep is one failed case', async () => {
+    let value: unknown = 1;
+    for (let i = 0; i < 100_000; i++) value = [value];
+    const report = await runCase({ file: 'deep.json', index: 0, raw: { net: { type: 'ElementwiseLayer', Function: 'Ramp', Input: 1 }, data: { Input: [1] }, expect: [{ output: 'Output', value }] } }, 'cpu');
+    expect(report.failures).toEqual(['not a valid case: it nests deeper than 400 levels (at "expect" > 1 > "value" > 1 > 1 > 1 > ...)']);
   });
 });
