@@ -19,7 +19,7 @@ import type { Tensor } from '@tensorflow/tfjs-core';
 import { tf } from '../backend/tf';
 import { NetError } from '../errors';
 import { type CallExpr, type Expr, call, symbolName } from '../wolfram/ast';
-import { tooDeep } from '../limits';
+import { quote, tooDeep } from '../limits';
 import { DEFAULT_MAX_DEPTH, WolframSyntaxError, locate, parse } from '../wolfram/parse';
 import { printExpr } from '../wolfram/print';
 import { closest } from '../text';
@@ -458,8 +458,8 @@ function compileNode(e: Expr, s: Scope): Node {
     case 'call': {
       if (e.head.kind === 'string') {
         const f = NAMED_FUNCTIONS[e.head.value];
-        if (!f) fail(s, 'unsupported', `uses the unknown named function "${e.head.value}"`, e);
-        if (e.args.length !== 1) fail(s, 'invalid_net', `"${e.head.value}" takes one argument`, e);
+        if (!f) fail(s, 'unsupported', `uses the unknown named function ${quote(e.head.value)}`, e);
+        if (e.args.length !== 1) fail(s, 'invalid_net', `${quote(e.head.value)} takes one argument`, e);
         const x = c(e.args[0] as Expr);
         return (xs) => f(T(x(xs)));
       }

@@ -30,7 +30,7 @@ import {
   slotPorts,
   variadicPort,
 } from './layers';
-import { tooDeep } from '../limits';
+import { quote, tooDeep } from '../limits';
 import { DEFAULT_MAX_DEPTH, type ParseOptions, WolframSyntaxError, locate, parse } from './parse';
 import { printExpr } from './print';
 
@@ -213,7 +213,7 @@ function layer(e: CallExpr, type: string, form: LayerForm, r: Reader, at: string
       seenOption = true;
       const name = optionName(arg.lhs);
       if (name === undefined) r.fail(`expected an option name, got ${r.show(arg.lhs)}`, arg, where);
-      const place = `${where} "${name}"`;
+      const place = `${where} ${quote(name)}`;
       if (hasOwn(form.params, name) && !name.startsWith('#')) set(name, param(form.params[name]!, arg.rhs, r, place), arg);
       else if (form.arrays.includes(name)) set(name, array(arg.rhs, name, r, place), arg);
       else if (PORT_NAME.test(name)) set(name, portShape(arg.rhs, r, place), arg);
@@ -227,7 +227,7 @@ function layer(e: CallExpr, type: string, form: LayerForm, r: Reader, at: string
     if (name === undefined) {
       r.fail(`${type} takes ${form.positional.length} positional argument${form.positional.length === 1 ? '' : 's'}, got ${r.show(arg)}`, arg, where);
     }
-    const place = `${where} "${name}"`;
+    const place = `${where} ${quote(name)}`;
     const v = form.arrays.includes(name) ? array(arg, name, r, place) : param(form.params[name]!, arg, r, place);
     set(name, v, arg);
   });
@@ -235,10 +235,10 @@ function layer(e: CallExpr, type: string, form: LayerForm, r: Reader, at: string
   for (const rule of slotOptions) {
     const name = optionName(rule.lhs) as string;
     if (name === 'InputPorts' || name === 'Inputs') {
-      set('Inputs', inputPorts(rule.rhs, name, slots, r, `${where} "${name}"`), rule);
+      set('Inputs', inputPorts(rule.rhs, name, slots, r, `${where} ${quote(name)}`), rule);
     } else if (slots.includes(name)) {
       const port = variadicPort(slots.indexOf(name) + 1);
-      set(port, portShape(rule.rhs, r, `${where} "${name}"`), rule);
+      set(port, portShape(rule.rhs, r, `${where} ${quote(name)}`), rule);
     } else {
       ignoredOption(type, name, rule, r, where);
     }
@@ -283,7 +283,7 @@ function inputPorts(e: Expr, option: string, slots: readonly string[], r: Reader
 function ignoredOption(head: string, name: string, rule: Expr & { kind: 'rule' }, r: Reader, where: string): void {
   const ignored = own(IGNORED_OPTIONS, name);
   if (!ignored || (ignored.heads && !ignored.heads.includes(head))) {
-    r.fail(`${head} has no option "${name}" that netport supports`, rule, where, 'unsupported');
+    r.fail(`${head} has no option ${quote(name)} that netport supports`, rule, where, 'unsupported');
   }
   const v = optionName(rule.rhs);
   if (ignored.values && (v === undefined || !ignored.values.includes(v))) {
@@ -369,7 +369,7 @@ function padding(e: Expr, r: Reader, where: string): Json {
     const n = integer(x);
     return n !== undefined && n >= 0 ? n : r.fail(`expected a padding size (n, {n1, ...} or {{lo, hi}, ...}), got ${r.show(e)}`, x, where);
   };
-  if (e.kind === 'string') return r.fail(`PaddingSize -> "${e.value}" is not supported`, e, where, 'unsupported');
+  if (e.kind === 'string') return r.fail(`PaddingSize -> ${quote(e.value)} is not supported`, e, where, 'unsupported');
   if (e.kind !== 'list') return natural(e);
   return e.items.map((x) => (x.kind === 'list' && x.items.length === 2 ? x.items.map(natural) : natural(x)));
 }
@@ -377,7 +377,7 @@ function padding(e: Expr, r: Reader, where: string): Json {
 function elementwiseFunction(e: Expr, r: Reader, where: string): string {
   if (e.kind === 'string') {
     if (hasOwn(NAMED_FUNCTIONS, e.value)) return e.value;
-    return r.fail(`ElementwiseLayer["${e.value}"] is not a function netport knows`, e, where, 'unsupported');
+    return r.fail(`ElementwiseLayer[${quote(e.value)}] is not a function netport knows`, e, where, 'unsupported');
   }
   if (e.kind !== 'symbol' && e.kind !== 'function') return r.fail(`expected a function, got ${r.show(e)}`, e, where);
   return describePureFunction(e, 1, { layer: 'ElementwiseLayer', text: r.text, where }).text;
@@ -461,7 +461,7 @@ function portShape(e: Expr, r: Reader, where: string): Json {
   if (e.kind === 'string') {
     if (e.value === 'Real') return 'Real';
     if (e.value === 'Integer') return r.fail('"Integer" ports need a range: use Restricted["Integer", n]', e, where, 'unsupported');
-    return r.fail(`port shape "${e.value}" is not supported`, e, where, 'unsupported');
+    return r.fail(`port shape ${quote(e.value)} is not supported`, e, where, 'unsupported');
   }
   const index = restrictedInteger(e, r, where);
   if (index !== undefined) return { Index: index };
@@ -508,7 +508,7 @@ function container(e: CallExpr, type: 'NetChain' | 'NetGraph', r: Reader, at: st
     const named: JsonObject = dict();
     for (const entry of layersArg.entries) {
       const name = entry.lhs.kind === 'string' ? entry.lhs.value : r.fail('layer names must be strings', entry.lhs, where);
-      if (hasOwn(named, name)) r.fail(`layer "${name}" is given twice`, entry.lhs, where);
+      if (hasOwn(named, name)) r.fail(`layer ${quote(name)} is given twice`, entry.lhs, where);
       named[name] = element(entry.rhs, child(at, JSON.stringify(name)));
     }
     const order = layersArg.entries.map((x) => (x.lhs as { value: string }).value);
@@ -537,7 +537,7 @@ function container(e: CallExpr, type: 'NetChain' | 'NetGraph', r: Reader, at: st
     // A NetGraph's ports take any name; a NetChain's are Input, Output and its loss ports.
     if (opt.lhs.kind === 'string' && (type === 'NetGraph' || PORT_NAME.test(name))) {
       if (hasOwn(out, name)) r.fail(`${name} is given twice`, opt, where);
-      setOwn(out, name, portShape(opt.rhs, r, `${where} "${name}"`));
+      setOwn(out, name, portShape(opt.rhs, r, `${where} ${quote(name)}`));
     } else {
       ignoredOption(type, name, opt, r, where);
     }
@@ -622,16 +622,16 @@ export function translateData(source: string | Expr, options: DataOptions = {}):
   const ograd: JsonObject = dict();
   for (const { lhs, rhs } of e.entries) {
     if (lhs.kind === 'string') {
-      if (hasOwn(data, lhs.value)) r.fail(`"${lhs.value}" is given twice`, lhs);
-      data[lhs.value] = value(rhs, r, `data "${lhs.value}"`);
+      if (hasOwn(data, lhs.value)) r.fail(`${quote(lhs.value)} is given twice`, lhs);
+      data[lhs.value] = value(rhs, r, `data ${quote(lhs.value)}`);
       continue;
     }
     const target = headName(lhs) === 'NetPortGradient' && lhs.kind === 'call' && lhs.args.length === 1 ? lhs.args[0] : undefined;
     if (target?.kind !== 'string') {
       return r.fail(`expected "port" -> value or NetPortGradient["output"] -> gradient, got ${r.show(lhs)}`, lhs, 'data');
     }
-    if (hasOwn(ograd, target.value)) r.fail(`NetPortGradient["${target.value}"] is given twice`, lhs);
-    ograd[target.value] = isSymbol(rhs, 'None') ? null : value(rhs, r, `output gradient "${target.value}"`);
+    if (hasOwn(ograd, target.value)) r.fail(`NetPortGradient[${quote(target.value)}] is given twice`, lhs);
+    ograd[target.value] = isSymbol(rhs, 'None') ? null : value(rhs, r, `output gradient ${quote(target.value)}`);
   }
   return Object.keys(ograd).length > 0 ? { data, ograd } : { data };
 }

@@ -165,14 +165,14 @@ describe('netport check', () => {
     expect([none.code, none.err]).toEqual([1, `netport: cannot read ${JSON.stringify(path.join(dir, 'none'))}: no such file or directory (ENOENT)\n`]);
   });
 
-  test('unexpected errors in a case are one line of its report', async () => {
+  test('a case that would have overflowed the stack is one line of its report', async () => {
     const file = path.join(dir, 'weird.json');
     const deep = `${'['.repeat(5000)}1${']'.repeat(5000)}`;
     fs.writeFileSync(file, `[{"name": "deep", "net": {"type": "LinearLayer", "OutputDimensions": 1, "Input": 1, "Weights": ${deep}}, "data": {"Input": [1]}, "expect": [{"output": "Output", "value": [1]}]}]`);
     const r = await cli(['check', file, '--backend', 'cpu']);
     expect(r.code).toBe(1);
     expect(r.out.split('\n')).toEqual([
-      `FAIL deep (${file}): loading the net: invalid_net: Invalid net: the description nests deeper than 400 levels (at "Weights" > 1 > 1 > 1 > 1 > 1 > ...)`,
+      `FAIL weird (${file}): not a valid case: it nests deeper than 400 levels (at "net" > "Weights" > 1 > 1 > 1 > 1 > ...)`,
       '0 passed, 1 failed',
       '',
     ]);
