@@ -7,9 +7,10 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { z } from 'zod';
 import type { BackendName } from './backend';
-import { ERROR_CODES, isNetError, type ErrorCode } from './errors';
+import { ERROR_CODES, isNetError, netError, type ErrorCode } from './errors';
 import { formatTrail, MAX_NESTING, tooDeep } from './limits';
 import { snippet } from './net';
+import { optionsObject } from './options';
 import { answer, dataAndOgrad, netDescription, parseRequest, type Answer } from './requests';
 import { Net } from './runtime';
 import { translateResult, type WolframResult } from './wolfram/translate';
@@ -97,9 +98,13 @@ export async function loadCases(paths: readonly string[]): Promise<LoadedCase[]>
 }
 
 /** Runs the cases of the given paths on one backend. */
-export async function checkCases(paths: readonly string[], options: { backend?: BackendName } = {}): Promise<CaseReport[]> {
+export async function checkCases(paths: readonly string[], options?: { backend?: BackendName }): Promise<CaseReport[]> {
+  if (!Array.isArray(paths) || !paths.every((p) => typeof p === 'string')) {
+    throw netError('invalid_spec', `checkCases: the paths must be a list of file or directory names, not ${snippet(paths)}`);
+  }
+  const opts = optionsObject('checkCases', options);
   const reports: CaseReport[] = [];
-  for (const c of await loadCases(paths)) reports.push(await runCase(c, options.backend));
+  for (const c of await loadCases(paths)) reports.push(await runCase(c, opts.backend as BackendName | undefined));
   return reports;
 }
 

@@ -19,8 +19,9 @@ import type { Tensor } from '@tensorflow/tfjs-core';
 import { tf } from '../backend/tf';
 import { NetError } from '../errors';
 import { type CallExpr, type Expr, call, symbolName } from '../wolfram/ast';
-import { quote, tooDeep } from '../limits';
-import { DEFAULT_MAX_DEPTH, WolframSyntaxError, locate, parse } from '../wolfram/parse';
+import { quote } from '../limits';
+import { exprProblem } from '../wolfram/validate';
+import { WolframSyntaxError, locate, parse } from '../wolfram/parse';
 import { printExpr } from '../wolfram/print';
 import { closest } from '../text';
 
@@ -537,8 +538,9 @@ function analyse(e: Expr, arityHint: number, s: Pick<Scope, 'layer' | 'text' | '
 
 function toExpr(source: string | Expr, layer: string, options: CompileOptions): { expr: Expr; text: string | undefined } {
   if (typeof source !== 'string') {
-    // An Expr built by hand has no parser to bound its depth: check it (two JSON levels per node).
-    if (tooDeep(source, 2 * DEFAULT_MAX_DEPTH + 8)) throw new NetError('invalid_net', `Invalid net: ${subject(options.where, layer)}: the function nests deeper than ${DEFAULT_MAX_DEPTH} levels`, options.where);
+    // An Expr built by hand has no parser to check its nodes or bound its depth.
+    const problem = exprProblem(source);
+    if (problem) throw new NetError('invalid_net', `Invalid net: ${subject(options.where, layer)}: ${problem}`, options.where);
     return { expr: source, text: options.text };
   }
   try {

@@ -60,6 +60,7 @@ export function locate(text: string, offset: number): { line: number; column: nu
 
 /** Parses one Wolfram expression. Throws WolframSyntaxError. */
 export function parse(text: string, options: ParseOptions = {}): Expr {
+  if (typeof text !== 'string') throw new WolframSyntaxError(`expected Wolfram text (a string), not ${text === null ? 'null' : Array.isArray(text) ? 'a list' : typeof text}`, 0, 1, 1);
   const maxLength = options.maxLength ?? DEFAULT_MAX_LENGTH;
   if (text.length > maxLength) {
     throw syntaxError(text, `input is longer than ${maxLength} characters`, maxLength);

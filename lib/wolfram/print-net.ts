@@ -8,6 +8,7 @@
  * which translateNet reads back into the same form.
  */
 import { hasOwn, own } from '../names';
+import { jsonProblem } from './validate';
 import { NetError } from '../errors';
 import { NAMED_FUNCTIONS } from '../functions/pure';
 import type { Json, JsonObject } from './json';
@@ -29,6 +30,8 @@ import { formatInteger, formatReal, formatString, printExpr, printValue } from '
 
 /** Wolfram InputForm of a net JSON description. Throws NetError 'invalid_net' for what it cannot write. */
 export function printNet(net: Json): string {
+  const problem = jsonProblem(net);
+  if (problem) fail('', `cannot print it: ${problem}`);
   return printNode(net, '');
 }
 

@@ -30,7 +30,8 @@ import {
   slotPorts,
   variadicPort,
 } from './layers';
-import { quote, tooDeep } from '../limits';
+import { quote } from '../limits';
+import { exprProblem } from './validate';
 import { DEFAULT_MAX_DEPTH, type ParseOptions, WolframSyntaxError, locate, parse } from './parse';
 import { printExpr } from './print';
 
@@ -69,8 +70,9 @@ class Reader {
 
 function read(source: string | Expr, code: Code, options: ParseOptions): { e: Expr; r: Reader } {
   if (typeof source !== 'string') {
-    // An Expr built by hand has no parser to bound its depth: check it (two JSON levels per node).
-    if (tooDeep(source, 2 * (options.maxDepth ?? DEFAULT_MAX_DEPTH) + 8)) throw new NetError(code, `${PREFIX[code]}: the expression nests deeper than ${options.maxDepth ?? DEFAULT_MAX_DEPTH} levels`);
+    // An Expr built by hand has no parser to check its nodes or bound its depth.
+    const problem = exprProblem(source, (options.maxDepth ?? DEFAULT_MAX_DEPTH) + 8);
+    if (problem) throw new NetError(code, `${PREFIX[code]}: expected Wolfram text (a string) or an expression: ${problem}`);
     return { e: source, r: new Reader(undefined, code) };
   }
   const r = new Reader(source, code);
