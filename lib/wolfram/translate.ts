@@ -68,7 +68,8 @@ class Reader {
   }
 }
 
-function read(source: string | Expr, code: Code, options: ParseOptions): { e: Expr; r: Reader } {
+function read(source: string | Expr, code: Code, given: ParseOptions): { e: Expr; r: Reader } {
+  const options = parseOptions(given, code);
   if (typeof source !== 'string') {
     // An Expr built by hand has no parser to check its nodes or bound its depth.
     const problem = exprProblem(source, (options.maxDepth ?? DEFAULT_MAX_DEPTH) + 8);
@@ -82,6 +83,21 @@ function read(source: string | Expr, code: Code, options: ParseOptions): { e: Ex
     if (err instanceof WolframSyntaxError) throw new NetError(code, `${PREFIX[code]}: ${err.message}`);
     throw err;
   }
+}
+
+/** The reader's options, checked: an object whose limits are positive integers. */
+function parseOptions(options: unknown, code: Code): ParseOptions {
+  if (options === undefined) return {};
+  const fail = (what: string) => {
+    throw new NetError(code, `${PREFIX[code]}: ${what}`);
+  };
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) fail(`the options must be an object, not ${options === null ? 'null' : typeof options}`);
+  const o = options as Record<string, unknown>;
+  for (const key of ['maxDepth', 'maxLength']) {
+    if (o[key] !== undefined && !(typeof o[key] === 'number' && Number.isSafeInteger(o[key]) && (o[key] as number) > 0)) fail(`the option ${key} must be a positive integer`);
+  }
+  if (o.inputName !== undefined && typeof o.inputName !== 'string') fail('the option inputName must be a port name (a string)');
+  return o as ParseOptions;
 }
 
 function optionName(e: Expr): string | undefined {
@@ -619,7 +635,7 @@ export interface DataOptions extends ParseOptions {
 /** `{0.7, -0.4}` or `<|"Input" -> {...}, "Target" -> 3, NetPortGradient["Output"] -> {2, -1}|>`. */
 export function translateData(source: string | Expr, options: DataOptions = {}): WolframData {
   const { e, r } = read(source, 'invalid_data', options);
-  if (e.kind !== 'assoc') return { data: dict([[options.inputName ?? 'Input', value(e, r, 'data')]]) };
+  if (e.kind !== 'assoc') return { data: dict([[options?.inputName ?? 'Input', value(e, r, 'data')]]) };
   const data: JsonObject = dict();
   const ograd: JsonObject = dict();
   for (const { lhs, rhs } of e.entries) {

@@ -3,7 +3,7 @@
  * a RangeError from inside (generated inputs of every JSON and JavaScript kind).
  */
 import fc from 'fast-check';
-import { checkCases, formatSpec, isNetError, parseNet, parseWolfram, printNet, printResult, translateData, translateNet, translateRequest, translateResult } from '../../lib';
+import { checkCases, formatSpec, isNetError, loadNet, parseNet, parseWolfram, printNet, printResult, translateData, translateNet, translateRequest, translateResult } from '../../lib';
 import { printData, printValue, WolframSyntaxError } from '../../lib/wolfram';
 import { useBackend } from '../helpers/backends';
 
@@ -21,6 +21,8 @@ const ENTRY_POINTS: Record<string, (x: unknown) => unknown> = {
   printValue: (x) => printValue(x as never),
   printData: (x) => printData(x as never),
   formatSpec: (x) => formatSpec(x as never),
+  'translateNet options': (x) => translateNet('LinearLayer[2]', x as never),
+  'translateData options': (x) => translateData('{1, 2}', x as never),
 };
 
 function deep(n: number): unknown {
@@ -46,4 +48,26 @@ test.each(Object.keys(ENTRY_POINTS))('%s: anything gives a value or a NetError (
 test('checkCases: a string where a list of paths is expected, null options', async () => {
   await expect(checkCases('fixtures' as never)).rejects.toThrow('checkCases: the paths must be a list of file or directory names, not "fixtures"');
   await expect(checkCases([], null as never)).rejects.toThrow('checkCases: the options must be an object, not null');
+});
+
+test('evaluate: any data and any output gradient give a value or a NetError (generated)', async () => {
+  const net = await loadNet({ type: 'NetGraph', Layers: { a: { type: 'LinearLayer', OutputDimensions: 2 }, b: { type: 'EmbeddingLayer', OutputDimension: 2, ClassCount: 3, Input: 'Real' } }, Edges: [[{ NetPort: 'Input' }, 'a'], [{ NetPort: 'Class' }, 'b']], Input: 2 }, { backend: 'cpu', initialize: 3 });
+  try {
+    net.evaluate({ Input: [1, 2], Class: 2 });
+    const anything = fc.anything({ withBigInt: true, withNullPrototype: true, withSparseArray: true, withTypedArray: true, withMap: true });
+    fc.assert(
+      fc.property(anything, anything, (data, ograd) => {
+        for (const run of [() => net.evaluate(data), () => net.evaluate({ Input: [1, 2], Class: 1 }, { ograd: ograd as never }), () => net.evaluate({ Input: data, Class: data }, { gradients: ['Input'] }), () => net.evaluate({ Input: [1, 2], Class: data })]) {
+          try {
+            run();
+          } catch (e) {
+            if (!isNetError(e)) throw e;
+          }
+        }
+      }),
+      { numRuns: 300 },
+    );
+  } finally {
+    net.dispose();
+  }
 });
