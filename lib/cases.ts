@@ -2,13 +2,16 @@
  * Case files (CONTRACT section 3): a net, data, optional imposed output gradients and
  * expectations with float64 reference values. `netport check` runs them; so do the tests.
  */
+import { fileError, readTextFile } from './cli/files';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { z } from 'zod';
 import type { BackendName } from './backend';
-import { ERROR_CODES, isNetError, type ErrorCode } from './errors';
+import { ERROR_CODES, isNetError, netError, type ErrorCode } from './errors';
+import { formatTrail, MAX_NESTING, tooDeep } from './limits';
 import { snippet } from './net';
 import { encodeData } from './coders/ports';
+import { optionsObject } from './options';
 import { resolveNet } from './formats/resolve';
 import { answer, dataAndOgrad, parseRequest, type Answer } from './requests';
 import { Net } from './runtime';
@@ -61,23 +64,33 @@ export interface LoadedCase {
 /** Every case in the given files and directories (recursively, `*.json`), in a stable order. */
 export async function loadCases(paths: readonly string[]): Promise<LoadedCase[]> {
   const files: string[] = [];
-  const visit = async (p: string): Promise<void> => {
-    const stat = await fs.stat(p);
+  // Directories by their real path: a symbolic link back to an ancestor is visited once.
+  const seen = new Set<string>();
+  const fail = (e: unknown, p: string): never => {
+    throw fileError(e, JSON.stringify(p)) ?? e;
+  };
+  const visit = async (p: string, top: boolean): Promise<void> => {
+    const stat = await fs.stat(p).catch((e: unknown) => fail(e, p));
     if (stat.isDirectory()) {
-      for (const entry of (await fs.readdir(p)).sort()) {
+      const real = await fs.realpath(p).catch((e: unknown) => fail(e, p));
+      if (seen.has(real)) return;
+      seen.add(real);
+      for (const entry of (await fs.readdir(p).catch((e: unknown) => fail(e, p))).sort()) {
         const child = path.join(p, entry);
-        if ((await fs.stat(child)).isDirectory() || entry.endsWith('.json')) await visit(child);
+        // Inside a directory, entries that cannot be examined (broken links) are skipped.
+        const childStat = await fs.stat(child).catch(() => undefined);
+        if (childStat && (childStat.isDirectory() || entry.endsWith('.json'))) await visit(child, false);
       }
-    } else {
+    } else if (top || stat.isFile()) {
       files.push(p);
     }
   };
-  for (const p of paths) await visit(p);
+  for (const p of paths) await visit(p, true);
   const cases: LoadedCase[] = [];
   for (const file of files) {
     let parsed: unknown;
     try {
-      parsed = JSON.parse(await fs.readFile(file, 'utf8'));
+      parsed = JSON.parse(readTextFile(file, 'the case file'));
     } catch (e) {
       parsed = { __unreadable: (e as Error).message };
     }
@@ -87,15 +100,21 @@ export async function loadCases(paths: readonly string[]): Promise<LoadedCase[]>
 }
 
 /** Runs the cases of the given paths on one backend. */
-export async function checkCases(paths: readonly string[], options: { backend?: BackendName } = {}): Promise<CaseReport[]> {
+export async function checkCases(paths: readonly string[], options?: { backend?: BackendName }): Promise<CaseReport[]> {
+  if (!Array.isArray(paths) || !paths.every((p) => typeof p === 'string')) {
+    throw netError('invalid_spec', `checkCases: the paths must be a list of file or directory names, not ${snippet(paths)}`);
+  }
+  const opts = optionsObject('checkCases', options);
   const reports: CaseReport[] = [];
-  for (const c of await loadCases(paths)) reports.push(await runCase(c, options.backend));
+  for (const c of await loadCases(paths)) reports.push(await runCase(c, opts.backend as BackendName | undefined));
   return reports;
 }
 
 /** Runs one case; never throws for anything the case itself gets wrong. */
 export async function runCase(loaded: LoadedCase, backend?: BackendName): Promise<CaseReport> {
   const fallbackName = path.basename(loaded.file, '.json') + (loaded.index > 0 ? `#${loaded.index + 1}` : '');
+  const deep = tooDeep(loaded.raw);
+  if (deep) return { name: fallbackName, file: loaded.file, status: 'failed', failures: [`not a valid case: it nests deeper than ${MAX_NESTING} levels (at ${formatTrail(deep)})`] };
   const parsed = CaseSchema.safeParse(loaded.raw);
   if (!parsed.success) {
     const why = (loaded.raw as { __unreadable?: string })?.__unreadable ?? z.prettifyError(parsed.error).replace(/\n/g, '; ');
@@ -235,6 +254,9 @@ function expectCode(e: unknown, code: ErrorCode, what: string): string[] {
   return [describeError(what, e)];
 }
 
+/** One line per problem: a NetError with its code, anything else by its name and first line. */
 function describeError(what: string, e: unknown): string {
-  return isNetError(e) ? `${what}: ${e.code}: ${e.message}` : `${what}: unexpected ${(e as Error)?.stack ?? String(e)}`;
+  if (isNetError(e)) return `${what}: ${e.code}: ${e.message}`;
+  const line = (e instanceof Error ? `${e.name}: ${e.message}` : String(e)).split('\n')[0]!;
+  return `${what}: unexpected ${line.length > 200 ? `${line.slice(0, 197)}...` : line}`;
 }

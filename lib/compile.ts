@@ -6,7 +6,9 @@
  * inputs of later layers; graph inputs and outputs are created for unconnected ports.
  */
 import type { Coder } from './coders/define';
-import { netError, where, type LayerPath } from './errors';
+import { formatKey, netError, where, type LayerPath } from './errors';
+import { kahnOrder } from './heap';
+import { dict, own } from './names';
 import { defineLayer, type ArrayDecl, type InferContext, type Inferred, type LayerDef } from './layers/define';
 import type { Child, ContainerNode, Edge, Endpoint, LayerNode, NetNode } from './net';
 import { admits, formatDims, formatType, sameDims, sameType, type PortType } from './shapes';
@@ -82,6 +84,8 @@ export type Target = { kind: 'output'; name: string } | { kind: 'layer'; child: 
 interface GraphAnalysis extends Ports {
   readonly childPorts: readonly Ports[];
   readonly connections: ReadonlyArray<{ from: Source; to: Target }>;
+  /** The connection into each layer input, by `${child} ${port}`. */
+  readonly feedOf: ReadonlyMap<string, { from: Source; to: Target }>;
 }
 
 /** Passes values through; stands where a graph wires an input or a layer output to several ports. */
@@ -121,12 +125,12 @@ class Compiler {
 
   run(options: CompileOptions): Plan {
     const ports = this.portsOf(this.root, []);
-    const declared = this.root.kind === 'layer' ? {} : this.root.declared;
+    const declared = this.root.kind === 'layer' ? dict<PortType>() : this.root.declared;
     const inputs = ports.inputs.map((name) => {
       const value = this.value(declared[name], `input "${name}"`);
       value.netInput = name;
       this.attach(value, this.root.coders[name], 'input', [], this.root.kind === 'layer' ? this.root.def.type : this.root.kind, name);
-      const assumed = options.assume?.[name];
+      const assumed = options.assume ? own(options.assume, name) : undefined;
       if (!value.type && assumed && !(this.root.kind === 'layer' && this.root.declared[name])) value.type = assumed;
       return { name, value };
     });
@@ -138,8 +142,8 @@ class Compiler {
     this.expand(
       this.root,
       [],
-      Object.fromEntries(inputs.map((p) => [p.name, p.value])),
-      Object.fromEntries(outputs.map((p) => [p.name, p.value])),
+      dict(inputs.map((p) => [p.name, p.value])),
+      dict(outputs.map((p) => [p.name, p.value])),
     );
     const order = this.topologicalOrder();
     for (const node of order) this.infer(node);
@@ -183,7 +187,8 @@ class Compiler {
   private analyzeChain(chain: ContainerNode, path: LayerPath): Ports {
     const ports = chain.children.map((c) => this.portsOf(c.node, [...path, c.key]));
     const inputs: string[] = [];
-    const add = (names: readonly string[]) => names.forEach((n) => inputs.includes(n) || inputs.push(n));
+    const seen = new Set<string>();
+    const add = (names: readonly string[]) => names.forEach((n) => seen.has(n) || (seen.add(n), inputs.push(n)));
     ports.forEach((p, i) => {
       const child = chain.children[i]!;
       if (i > 0 && p.inputs.length === 0) {
@@ -204,7 +209,7 @@ class Compiler {
     };
     const find = (e: number, ref: string | number): number => {
       const i = childIndex(graph, ref);
-      if (i === undefined) return fail(e, `refers to layer ${JSON.stringify(ref)}, which does not exist`);
+      if (i === undefined) return fail(e, `refers to layer ${formatKey(ref)}, which does not exist`);
       return i;
     };
     const isBareLayer = (x: Endpoint | readonly Endpoint[]): x is string | number => typeof x === 'string' || typeof x === 'number';
@@ -232,14 +237,14 @@ class Compiler {
       if (isBareLayer(x)) {
         const c = find(e, x);
         const outs = childPorts[c]!.outputs;
-        if (outs.length === 0) fail(e, `starts at layer ${JSON.stringify(x)}, which has no output`);
+        if (outs.length === 0) fail(e, `starts at layer ${formatKey(x)}, which has no output`);
         return { kind: 'layer', child: c, port: outs[0]! };
       }
       if (typeof x.NetPort === 'string') return { kind: 'input', name: x.NetPort };
       const [ref, port] = x.NetPort;
       const c = find(e, ref);
       if (!childPorts[c]!.outputs.includes(port)) {
-        fail(e, `starts at port "${port}" of layer ${JSON.stringify(ref)}, which has no such output (outputs: ${childPorts[c]!.outputs.join(', ')})`);
+        fail(e, `starts at port "${port}" of layer ${formatKey(ref)}, which has no such output (outputs: ${childPorts[c]!.outputs.join(', ')})`);
       }
       return { kind: 'layer', child: c, port };
     };
@@ -251,11 +256,11 @@ class Compiler {
         if (node.kind === 'layer' && node.def.variadic) {
           const first = nextFree.get(c) ?? 0;
           nextFree.set(c, first + count);
-          if (first + count > ins.length) fail(e, `feeds more inputs than layer ${JSON.stringify(x)} has (${ins.length})`);
+          if (first + count > ins.length) fail(e, `feeds more inputs than layer ${formatKey(x)} has (${ins.length})`);
           return ins.slice(first, first + count).map((port) => ({ kind: 'layer', child: c, port }));
         }
-        if (count > 1 && count !== ins.length) fail(e, `feeds ${count} values to layer ${JSON.stringify(x)}, which has ${ins.length} input${ins.length === 1 ? '' : 's'} (${ins.join(', ')})`);
-        if (ins.length === 0) fail(e, `ends at layer ${JSON.stringify(x)}, which has no input`);
+        if (count > 1 && count !== ins.length) fail(e, `feeds ${count} values to layer ${formatKey(x)}, which has ${ins.length} input${ins.length === 1 ? '' : 's'} (${ins.join(', ')})`);
+        if (ins.length === 0) fail(e, `ends at layer ${formatKey(x)}, which has no input`);
         return ins.slice(0, count).map((port) => ({ kind: 'layer', child: c, port }));
       }
       if (count > 1) fail(e, 'feeds a list of values to a single port');
@@ -263,7 +268,7 @@ class Compiler {
       const [ref, port] = x.NetPort;
       const c = find(e, ref);
       if (!childPorts[c]!.inputs.includes(port)) {
-        fail(e, `ends at port "${port}" of layer ${JSON.stringify(ref)}, which has no such input (inputs: ${childPorts[c]!.inputs.join(', ') || 'none'})`);
+        fail(e, `ends at port "${port}" of layer ${formatKey(ref)}, which has no such input (inputs: ${childPorts[c]!.inputs.join(', ') || 'none'})`);
       }
       return [{ kind: 'layer', child: c, port }];
     };
@@ -294,7 +299,9 @@ class Compiler {
     // Graph outputs: explicit NetPorts in edge order, then unconnected layer outputs
     // (equal names become Output1, Output2, ...).
     const outputs: string[] = [];
-    for (const { to } of connections) if (to.kind === 'output' && !outputs.includes(to.name)) outputs.push(to.name);
+    const outputSet = new Set<string>();
+    const addOutput = (name: string) => outputSet.has(name) || (outputSet.add(name), outputs.push(name));
+    for (const { to } of connections) if (to.kind === 'output') addOutput(to.name);
     const used = new Set(connections.flatMap(({ from }) => (from.kind === 'layer' ? [`${from.child} ${from.port}`] : [])));
     const dangling = childPorts.flatMap((p, c) => p.outputs.filter((port) => !used.has(`${c} ${port}`)).map((port) => ({ c, port })));
     const counts = new Map<string, number>();
@@ -306,8 +313,8 @@ class Compiler {
         seen.set(port, (seen.get(port) ?? 0) + 1);
         name = `${port}${seen.get(port)}`;
       }
-      if (outputs.includes(name)) throw this.invalid(path, 'NetGraph', `has two outputs named "${name}"`);
-      outputs.push(name);
+      if (outputSet.has(name)) throw this.invalid(path, 'NetGraph', `has two outputs named "${name}"`);
+      addOutput(name);
       connections.push({ from: { kind: 'layer', child: c, port }, to: { kind: 'output', name } });
     }
 
@@ -318,18 +325,22 @@ class Compiler {
         if (!fedBy.has(`${c} ${port}`)) connections.push({ from: { kind: 'input', name: port }, to: { kind: 'layer', child: c, port } });
       }
     });
+    const feedOf = new Map<string, { from: Source; to: Target }>();
+    for (const conn of connections) if (conn.to.kind === 'layer') feedOf.set(`${conn.to.child} ${conn.to.port}`, conn);
     const inputs: string[] = [];
+    const inputSet = new Set<string>();
+    const addInput = (name: string) => inputSet.has(name) || (inputSet.add(name), inputs.push(name));
     const order = this.childOrder(graph, path, connections);
     for (const c of order) {
       for (const port of childPorts[c]!.inputs) {
-        const conn = connections.find(({ to }) => to.kind === 'layer' && to.child === c && to.port === port)!;
-        if (conn.from.kind === 'input' && !inputs.includes(conn.from.name)) inputs.push(conn.from.name);
+        const conn = feedOf.get(`${c} ${port}`)!;
+        if (conn.from.kind === 'input') addInput(conn.from.name);
       }
     }
-    for (const { from } of connections) if (from.kind === 'input' && !inputs.includes(from.name)) inputs.push(from.name);
-    const clash = inputs.find((name) => outputs.includes(name));
+    for (const { from } of connections) if (from.kind === 'input') addInput(from.name);
+    const clash = inputs.find((name) => outputSet.has(name));
     if (clash) throw this.invalid(path, 'NetGraph', `uses "${clash}" as the name of both an input and an output`);
-    return { inputs, outputs, childPorts, connections };
+    return { inputs, outputs, childPorts, connections, feedOf };
   }
 
   /** Children in topological order of the graph's connections, ties by position. */
@@ -337,17 +348,8 @@ class Compiler {
     const n = graph.children.length;
     const deps = Array.from({ length: n }, () => new Set<number>());
     for (const { from, to } of connections) if (from.kind === 'layer' && to.kind === 'layer') deps[to.child]!.add(from.child);
-    const done = new Set<number>();
-    const order: number[] = [];
-    while (order.length < n) {
-      const next = [...Array(n).keys()].find((c) => !done.has(c) && [...deps[c]!].every((d) => done.has(d)));
-      if (next === undefined) {
-        const stuck = graph.children.find((_, c) => !done.has(c))!;
-        throw this.invalid(path, 'NetGraph', `has a cycle through layer ${JSON.stringify(stuck.key)}`);
-      }
-      done.add(next);
-      order.push(next);
-    }
+    const { order, stuck } = kahnOrder(n, (c) => deps[c]!);
+    if (stuck !== undefined) throw this.invalid(path, 'NetGraph', `has a cycle through layer ${formatKey(graph.children[stuck]!.key)}`);
     return order;
   }
 
@@ -355,7 +357,7 @@ class Compiler {
 
   private expand(node: NetNode, path: LayerPath, inputs: Record<string, Value>, outputs: Record<string, Value>): void {
     if (node.kind === 'layer') {
-      const plan: PlanNode = { index: this.nodes.length, path, layer: node, inputs, outputs, feeds: { ...inputs }, fused: new Set() };
+      const plan: PlanNode = { index: this.nodes.length, path, layer: node, inputs, outputs, feeds: dict(Object.entries(inputs)), fused: new Set() };
       this.nodes.push(plan);
       for (const [port, v] of Object.entries(inputs)) this.attach(v, node.coders[port], 'input', path, node.def.type, port);
       for (const [port, v] of Object.entries(outputs)) this.attach(v, node.coders[port], 'output', path, node.def.type, port);
@@ -401,8 +403,8 @@ class Compiler {
       const childPath = [...path, child.key];
       const ports = this.portsOf(child.node, childPath);
       const last = i === chain.children.length - 1;
-      const ins = Object.fromEntries(ports.inputs.map((p, k) => [p, i > 0 && k === 0 ? previous! : inputs[p]!]));
-      const outs = last ? outputs : { [ports.outputs[0]!]: (previous = this.value(undefined, '')) };
+      const ins = dict(ports.inputs.map((p, k) => [p, i > 0 && k === 0 ? previous! : inputs[p]!]));
+      const outs = last ? outputs : dict([[ports.outputs[0]!, (previous = this.value(undefined, ''))]]);
       this.expand(child.node, childPath, ins, outs);
     });
   }
@@ -426,46 +428,40 @@ class Compiler {
     }
     graph.children.forEach((child, c) => {
       const ports = a.childPorts[c]!;
-      const ins: Record<string, Value> = {};
+      const ins = dict<Value>();
       for (const port of ports.inputs) {
-        const { from } = a.connections.find(({ to }) => to.kind === 'layer' && to.child === c && to.port === port)!;
+        const { from } = a.feedOf.get(`${c} ${port}`)!;
         ins[port] = from.kind === 'input' ? inputs[from.name]! : outputOf(from.child, from.port);
       }
-      const outs = Object.fromEntries(ports.outputs.map((port) => [port, outputOf(c, port)]));
+      const outs = dict(ports.outputs.map((port) => [port, outputOf(c, port)]));
       this.expand(child.node, [...path, child.key], ins, outs);
     });
   }
 
   private identity(path: LayerPath, from: Value, to: Value): void {
-    const layer: LayerNode = { kind: 'layer', def: Identity, params: {}, arrays: {}, declared: {}, coders: {} };
-    this.expand(layer, path, { Input: from }, { Output: to });
+    const layer: LayerNode = { kind: 'layer', def: Identity, params: {}, arrays: dict(), declared: dict(), coders: dict() };
+    this.expand(layer, path, dict([['Input', from]]), dict([['Output', to]]));
   }
 
   // ---- inference ----
 
   private topologicalOrder(): PlanNode[] {
-    const placed = new Set<PlanNode>();
-    const order: PlanNode[] = [];
-    const ready = (n: PlanNode) => Object.values(n.inputs).every((v) => !v.producer || placed.has(v.producer.node));
-    let pending = [...this.nodes];
-    while (pending.length > 0) {
-      const next = pending.find(ready);
-      if (!next) {
-        const stuck = pending[0]!;
-        throw this.invalid([], typeOf(this.root), `has a cycle through ${where(stuck.path, stuck.layer.def.type)}`);
-      }
-      placed.add(next);
-      order.push(next);
-      pending = pending.filter((n) => n !== next);
+    // Kahn's algorithm, the lowest creation index first among the ready nodes.
+    const nodes = this.nodes;
+    const deps = (i: number) => Object.values(nodes[i]!.inputs).flatMap((v) => (v.producer ? [v.producer.node.index] : []));
+    const { order, stuck } = kahnOrder(nodes.length, deps);
+    if (stuck !== undefined) {
+      const node = nodes[stuck]!;
+      throw this.invalid([], typeOf(this.root), `has a cycle through ${where(node.path, node.layer.def.type)}`);
     }
-    return order;
+    return order.map((i) => nodes[i]!);
   }
 
   private infer(node: PlanNode): void {
     const { layer } = node;
     const type = layer.def.type;
     const at = where(node.path, type);
-    const known: Record<string, PortType | undefined> = {};
+    const known = dict<PortType | undefined>();
     for (const [port, v] of Object.entries(node.inputs)) {
       const decl = layer.declared[port];
       if (decl && v.type && !admits(decl, v.type) && !(v.producer === undefined && admits(v.type, decl))) {
@@ -477,7 +473,7 @@ class Compiler {
       params: layer.params,
       inputs: known,
       declared: layer.declared,
-      arrays: Object.fromEntries(Object.entries(layer.arrays).map(([k, a]) => [k, a === null ? null : a?.dims])),
+      arrays: dict(Object.entries(layer.arrays).map(([k, a]) => [k, a === null ? null : a?.dims])),
       where: at,
       need: (port) => known[port] ?? (() => { throw new ShapeUnknown(port); })(),
       fail: (message, field) => {
@@ -575,18 +571,31 @@ export function childIndex(container: ContainerNode, ref: string | number): numb
   const n = container.children.length;
   if (typeof ref === 'number') {
     if (container.named) {
-      const byKey = container.children.findIndex((c) => c.key === String(ref));
-      if (byKey >= 0) return byKey;
+      const byKey = keyIndex(container).get(String(ref));
+      if (byKey !== undefined) return byKey;
     }
     if (!Number.isInteger(ref) || ref === 0 || Math.abs(ref) > n) return undefined;
     return ref > 0 ? ref - 1 : n + ref;
   }
   const i = container.named
-    ? container.children.findIndex((c: Child) => c.key === ref)
+    ? (keyIndex(container).get(ref) ?? -1)
     : /^[1-9][0-9]*$/.test(ref) && Number(ref) <= n
       ? Number(ref) - 1
       : -1;
   return i >= 0 ? i : undefined;
+}
+
+const keyIndexes = new WeakMap<ContainerNode, Map<string | number, number>>();
+
+/** A named container's positions by key (0-based), built once: edges look layers up by name. */
+function keyIndex(container: ContainerNode): Map<string | number, number> {
+  let m = keyIndexes.get(container);
+  if (!m) {
+    m = new Map();
+    container.children.forEach((c: Child, i) => m!.has(c.key) || m!.set(c.key, i));
+    keyIndexes.set(container, m);
+  }
+  return m;
 }
 
 export type { Edge };

@@ -4,8 +4,10 @@
  */
 import type { Plan } from './compile';
 import { netError } from './errors';
+import { MAX_RANK, quote } from './limits';
+import { dict, hasOwn } from './names';
 import { formatDims, formatType, sameDims, volume, type PortType } from './shapes';
-import { formatPosition, fromNested, ShapeProblem, type NumArray } from './tensors';
+import { beyondFloat32, emptyProblem, formatPosition, fromNested, isFloat32, ShapeProblem, type NumArray } from './tensors';
 
 export interface PreparedData {
   /** Examples in the batch; 1 for a single example. */
@@ -18,21 +20,22 @@ export interface PreparedData {
 
 /** Checks and reads the data for every input port of the net. `invalid_data` otherwise. */
 export function prepareData(plan: Plan, data: unknown): PreparedData {
-  const record = plan.inputs.length === 1 && !isRecord(data) ? { [plan.inputs[0]!.name]: data } : data;
+  const record = plan.inputs.length === 1 && !isRecord(data) ? dict([[plan.inputs[0]!.name, data]]) : data;
   if (typeof record !== 'object' || record === null || Array.isArray(record)) {
     throw netError('invalid_data', `Invalid data: expected an object keyed by input port (${portList(plan)}), got ${describe(record)}`);
   }
   const given = record as Record<string, unknown>;
   for (const key of Object.keys(given)) {
     if (!plan.inputs.some((p) => p.name === key)) {
-      throw netError('invalid_data', `Invalid data: "${key}" is not an input port of the net (inputs: ${portList(plan)})`);
+      throw netError('invalid_data', `Invalid data: ${quote(key)} is not an input port of the net (inputs: ${portList(plan)})`);
     }
   }
   const read = new Map<string, { array: NumArray; batched: boolean }>();
   for (const { name, value } of plan.inputs) {
-    if (!(name in given)) throw netError('invalid_data', `Invalid data: no value for the input port "${name}"`);
+    if (!hasOwn(given, name)) throw netError('invalid_data', `Invalid data: no value for the input port "${name}"`);
     const type = value.type!;
-    let array = readArray(given[name], `"${name}"`);
+    // Integer ports read the values exactly: 1.00000001 must not round to the class 1.
+    let array = readArray(given[name], `"${name}"`, 'invalid_data', type.index !== undefined);
     const batched = array.dims.length === type.dims.length + 1;
     const dims = batched ? array.dims.slice(1) : array.dims;
     if (!sameDims(dims, type.dims)) {
@@ -72,12 +75,13 @@ export function prepareOgrad(plan: Plan, ograd: unknown, data: PreparedData): Ma
   for (const [name, raw] of Object.entries(ograd)) {
     const port = plan.outputs.find((p) => p.name === name);
     if (!port) {
-      throw netError('invalid_ograd', `Invalid output gradient: "${name}" is not an output port of the net (outputs: ${outputList(plan)})`);
+      throw netError('invalid_ograd', `Invalid output gradient: ${quote(name)} is not an output port of the net (outputs: ${outputList(plan)})`);
     }
     if (raw === null || raw === undefined) {
       result.set(name, { kind: 'zero' });
     } else if (typeof raw === 'number') {
       if (!Number.isFinite(raw)) throw netError('invalid_ograd', `Invalid output gradient: "${name}" is ${raw}, not a finite number`);
+      if (!isFloat32(raw)) throw netError('invalid_ograd', `Invalid output gradient: "${name}" ${beyondFloat32(raw, '')}`);
       result.set(name, { kind: 'fill', value: raw });
     } else {
       const array = readArray(raw, `the output gradient for "${name}"`, 'invalid_ograd');
@@ -97,27 +101,32 @@ export function prepareOgrad(plan: Plan, ograd: unknown, data: PreparedData): Ma
 }
 
 /** Nested lists, a number, or `{dims, data}` (typed arrays, e.g. from a previous result). */
-function readArray(value: unknown, what: string, code: 'invalid_data' | 'invalid_ograd' = 'invalid_data'): NumArray {
+function readArray(value: unknown, what: string, code: 'invalid_data' | 'invalid_ograd' = 'invalid_data', exact = false): NumArray {
   const prefix = code === 'invalid_data' ? 'Invalid data' : 'Invalid output gradient';
   if (isTyped(value)) {
+    if (value.dims.length > MAX_RANK) throw netError(code, `${prefix}: ${what} has rank ${value.dims.length}, beyond netport's limit of ${MAX_RANK}`);
+    if (value.dims.includes(0)) throw netError(code, `${prefix}: ${what} ${emptyProblem(value.dims)}`);
     if (value.data.length !== volume(value.dims)) {
       throw netError(code, `${prefix}: ${what} has ${value.data.length} values for dimensions ${formatDims(value.dims)}`);
     }
-    // x * 0 is 0 for a finite x and NaN otherwise: one sum tests every value (a third faster
-    // than a test per value, which shows on the native backend); the loop below finds the place.
+    // Math.fround(x) * 0 is 0 for a value float32 holds and NaN otherwise (NaN, infinite or
+    // beyond float32): one sum tests every value (a third faster than a test per value, which
+    // shows on the native backend); the loop below finds the place.
     let probe = 0;
-    for (let i = 0; i < value.data.length; i++) probe += value.data[i]! * 0;
+    for (let i = 0; i < value.data.length; i++) probe += Math.fround(value.data[i]!) * 0;
     if (probe !== 0) {
       for (let i = 0; i < value.data.length; i++) {
         const x = value.data[i]!;
         if (!Number.isFinite(x)) throw netError(code, `${prefix}: ${what} contains ${x} at position ${formatPosition(i, value.dims)}, not a finite number`);
+        if (!isFloat32(x)) throw netError(code, `${prefix}: ${what} ${beyondFloat32(x, ` at position ${formatPosition(i, value.dims)}`)}`);
       }
     }
     // A Float32Array goes to the backend as it is (which copies it into its own memory).
+    if (exact) return { dims: [...value.dims], data: Float64Array.from(value.data) as unknown as Float32Array };
     return { dims: [...value.dims], data: value.data instanceof Float32Array ? value.data : Float32Array.from(value.data) };
   }
   try {
-    return fromNested(value, 'float32');
+    return fromNested(value, exact ? 'float64' : 'float32');
   } catch (e) {
     if (e instanceof ShapeProblem) throw netError(code, `${prefix}: ${what} ${e.message}`);
     throw e;

@@ -3,6 +3,7 @@
  * (the list is part of the public contract), a `where` in the user's terms
  * (`layer 2 (LinearLayer) "Weights"`), and a one-line message for people.
  */
+import { quote } from './limits';
 
 export const ERROR_CODES = [
   'invalid_net',
@@ -15,6 +16,7 @@ export const ERROR_CODES = [
   'aux_array_gradient',
   'invalid_ograd',
   'unsupported',
+  'limit_exceeded',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];
@@ -45,7 +47,7 @@ export type LayerPath = ReadonlyArray<string | number>;
 
 /** A path element as Wolfram prints it: `2` or `"enc"`. */
 export function formatKey(key: string | number): string {
-  return typeof key === 'number' ? String(key) : JSON.stringify(key);
+  return typeof key === 'number' ? String(key) : quote(key);
 }
 
 /**

@@ -20,7 +20,15 @@ export function valueJson(v: Nested): string {
   return typeof v === 'number' ? float32String(v) : `[${v.map(valueJson).join(', ')}]`;
 }
 
-/** The same value as a JSON-ready structure (numbers rounded to their float32-shortest form). */
-export function valueData(v: Nested): Nested {
-  return typeof v === 'number' ? Number(float32String(v)) : v.map(valueData);
+/** A value made ready for JSON: numbers, or the strings "NaN", "Infinity", "-Infinity". */
+export type JsonValue = number | string | JsonValue[];
+
+/**
+ * The same value as a JSON-ready structure (numbers rounded to their float32-shortest
+ * form). JSON has no NaN or Infinity and JSON.stringify would write them as null, which
+ * reads as Wolfram's None: they become the strings "NaN", "Infinity" and "-Infinity".
+ */
+export function valueData(v: Nested): JsonValue {
+  if (typeof v !== 'number') return v.map(valueData);
+  return Number.isFinite(v) ? Number(float32String(v)) : String(v);
 }

@@ -11,13 +11,14 @@ import { volume } from './shapes';
 
 /** Fills every array that has no value (or every array, with `all`). */
 export function initialize(plan: Plan, seed: number, all = false): void {
+  const activations = activationsByValue(plan);
   for (const slot of plan.arrays) {
     if (slot.value && !all) continue;
-    slot.value = { dims: slot.dims, data: sample(plan, slot, seed) };
+    slot.value = { dims: slot.dims, data: sample(activations, slot, seed) };
   }
 }
 
-function sample(plan: Plan, slot: ArraySlot, seed: number): Float32Array {
+function sample(activations: ReadonlyMap<number, 'Ramp' | 'SELU'>, slot: ArraySlot, seed: number): Float32Array {
   const n = volume(slot.dims);
   let kind = slot.decl.init;
   if (typeof kind === 'number') return new Float32Array(n).fill(kind);
@@ -29,7 +30,7 @@ function sample(plan: Plan, slot: ArraySlot, seed: number): Float32Array {
   const stream = `${seed}/${slot.key.join('/')}`;
   const fanOut = slot.dims[0] ?? 1;
   const fanIn = volume(slot.dims.slice(1));
-  const next = nextActivation(plan, slot);
+  const next = nextActivation(activations, slot);
   const t =
     next === 'SELU'
       ? tf.randomNormal([n], 0, Math.sqrt(1 / fanIn), 'float32', hashSeed(stream))
@@ -40,15 +41,24 @@ function sample(plan: Plan, slot: ArraySlot, seed: number): Float32Array {
   return next === 'SELU' ? values.slice() : values.map((v) => v * scale);
 }
 
-/** The activation of the ElementwiseLayer the layer feeds directly, if any. */
-function nextActivation(plan: Plan, slot: ArraySlot): 'Ramp' | 'SELU' | undefined {
-  const outputs = new Set(Object.values(slot.node.outputs).map((v) => v.id));
+/** The activation of the first (in topological order) Ramp or SELU ElementwiseLayer reading each value. */
+function activationsByValue(plan: Plan): Map<number, 'Ramp' | 'SELU'> {
+  const found = new Map<number, 'Ramp' | 'SELU'>();
   for (const node of plan.nodes) {
     if (node.layer.def.type !== 'ElementwiseLayer') continue;
-    if (!Object.values(node.inputs).some((v) => outputs.has(v.id))) continue;
     const f = node.layer.params.Function;
-    if (f === 'Ramp' || f === 'ReLU') return 'Ramp';
-    if (f === 'SELU') return 'SELU';
+    const kind = f === 'Ramp' || f === 'ReLU' ? 'Ramp' : f === 'SELU' ? 'SELU' : undefined;
+    if (!kind) continue;
+    for (const v of Object.values(node.inputs)) if (!found.has(v.id)) found.set(v.id, kind);
+  }
+  return found;
+}
+
+/** The activation of the ElementwiseLayer the layer feeds directly, if any. */
+function nextActivation(activations: ReadonlyMap<number, 'Ramp' | 'SELU'>, slot: ArraySlot): 'Ramp' | 'SELU' | undefined {
+  for (const v of Object.values(slot.node.outputs)) {
+    const kind = activations.get(v.id);
+    if (kind) return kind;
   }
   return undefined;
 }

@@ -10,11 +10,13 @@ import type { Coder } from './coders/define';
 import { PortSchema } from './coders/ports';
 import { isCoderJson, readCoder } from './coders/registry';
 import { netError, where, type LayerPath } from './errors';
+import { formatTrail, MAX_NESTING, preview, quote, tooDeep } from './limits';
+import { dict, hasOwn } from './names';
 import type { LayerDef } from './layers/define';
 import { LAYERS, layerDef } from './layers/registry';
 import { portTypeOf, type PortShape, type PortType } from './shapes';
 import { closest } from './text';
-import { fromArrayValue, ShapeProblem, type ArrayValue, type NumArray } from './tensors';
+import { fromArrayValue, negativeProblem, ShapeProblem, type ArrayValue, type NumArray } from './tensors';
 
 /** A layer of the registry with its validated parameters. */
 export interface LayerNode {
@@ -83,6 +85,9 @@ const CONTAINERS = { NetChain: ChainShape, NetGraph: GraphShape } as const;
  * layer (`layer 2 (LinearLayer) "Weights" ...`).
  */
 export function parseNet(raw: unknown): NetNode {
+  // The schemas and the walk below recurse; bound the depth before either runs.
+  const deep = tooDeep(raw);
+  if (deep) throw netError('invalid_net', `Invalid net: the description nests deeper than ${MAX_NESTING} levels (at ${formatTrail(deep)})`);
   return parseNode(raw, [], false);
 }
 
@@ -103,24 +108,31 @@ function parseNode(raw: unknown, path: LayerPath, inContainer: boolean): NetNode
   if (!def) {
     const known = [...LAYERS.map((l) => l.type), 'NetChain', 'NetGraph'];
     const hint = closest(type, known);
-    throw netError('invalid_net', `Invalid net: ${path.length === 0 ? 'the net' : where(path)} has unknown type ${JSON.stringify(type)}${hint ? ` (did you mean "${hint}"?)` : ''}`, where(path));
+    throw netError('invalid_net', `Invalid net: ${path.length === 0 ? 'the net' : where(path)} has unknown type ${quote(type)}${hint ? ` (did you mean "${hint}"?)` : ''}`, where(path));
+  }
+  // zod drops a `__proto__` key silently: refuse it here, as any other unknown key.
+  if (hasOwn(raw, '__proto__')) {
+    throw netError('invalid_net', `Invalid net: ${where(path, type)} has unknown key "__proto__"`, where(path, type));
   }
   const coders = readCoders(raw as Record<string, unknown>, path, type);
   const parsed = def.schema.safeParse(raw);
   if (!parsed.success) throw zodError(parsed.error, raw as Record<string, unknown>, def.schema, path, type);
   const params = parsed.data as Record<string, unknown>;
 
-  const arrays: Record<string, NumArray | null | undefined> = {};
+  const arrays = dict<NumArray | null | undefined>();
   for (const decl of def.arrays) {
     const value = params[decl.name] as ArrayValue | null | undefined;
     try {
-      arrays[decl.name] = value === null || value === undefined ? value : fromArrayValue(value);
+      const array = value === null || value === undefined ? value : fromArrayValue(value);
+      const negative = array && decl.nonNegative ? negativeProblem(array) : undefined;
+      if (negative) throw new ShapeProblem(negative);
+      arrays[decl.name] = array;
     } catch (e) {
       if (!(e instanceof ShapeProblem)) throw e;
       throw netError('invalid_net', `Invalid net: ${where(path, type)} "${decl.name}" ${e.message}`, where(path, type));
     }
   }
-  const declared: Record<string, PortType> = {};
+  const declared = dict<PortType>();
   for (const [key, value] of Object.entries(params)) {
     if (key === 'type' || def.arrays.some((a) => a.name === key)) continue;
     if (isPortKey(def, key, params)) setDeclared(declared, key, value, coders);
@@ -137,9 +149,9 @@ function parseNode(raw: unknown, path: LayerPath, inContainer: boolean): NetNode
 
 /** The coders among a description's port values, each checked with a message naming its place. */
 function readCoders(raw: Record<string, unknown>, path: LayerPath, type: string): Record<string, Coder> {
-  const coders: Record<string, Coder> = {};
+  const coders = dict<Coder>();
   for (const [key, value] of Object.entries(raw)) {
-    if (isCoderJson(value)) coders[key] = readCoder(value, `${where(path, type)} "${key}"`);
+    if (isCoderJson(value)) coders[key] = readCoder(value, `${where(path, type)} ${quote(key)}`);
   }
   return coders;
 }
@@ -160,13 +172,13 @@ function parseContainer(raw: object, type: 'NetChain' | 'NetGraph', path: LayerP
   const coders = readCoders(raw as Record<string, unknown>, path, type);
   const parsed = schema.safeParse(raw);
   if (!parsed.success) throw zodError(parsed.error, raw as Record<string, unknown>, schema, path, type);
-  const { Layers: layers, Edges: edges, type: _type, ...ports } = parsed.data as Record<string, unknown> & {
-    Layers: unknown[] | Record<string, unknown>;
-    Edges?: Edge[];
-  };
+  const { Edges: edges } = parsed.data as { Edges?: Edge[] };
+  // Names come from the raw description: zod drops a `__proto__` key from the objects it
+  // parses, and a layer or port of that name is a name like any other.
+  const { Layers: layers, Edges: _edges, type: _type, ...ports } = ownEntries(raw);
   const named = !Array.isArray(layers);
   const entries: Array<[string | number, unknown]> = named
-    ? Object.entries(layers)
+    ? Object.entries(layers as object)
     : (layers as unknown[]).map((l, i) => [i + 1, l]);
   if (entries.length === 0) throw netError('invalid_net', `Invalid net: ${where(path, type)} has no layers`, where(path, type));
   const children = entries.map(([key, value], i) => ({
@@ -174,9 +186,18 @@ function parseContainer(raw: object, type: 'NetChain' | 'NetGraph', path: LayerP
     position: i + 1,
     node: parseNode(value, [...path, key], true),
   }));
-  const declared: Record<string, PortType> = {};
-  for (const [k, v] of Object.entries(ports)) setDeclared(declared, k, v, coders);
+  const declared = dict<PortType>();
+  for (const [k, v] of Object.entries(ports)) {
+    const port = portShapes.safeParse(v);
+    if (!port.success) throw netError('invalid_net', `Invalid net: ${where(path, type)} "${k}" must be ${describe(portShapes)}, not ${snippet(v)}`, where(path, type));
+    setDeclared(declared, k, port.data, coders);
+  }
   return { kind: type, children, named, edges: edges ?? [], declared, coders };
+}
+
+/** An object's own enumerable entries (a `__proto__` key included) in a null-prototype copy. */
+function ownEntries(raw: object): Record<string, unknown> {
+  return dict(Object.entries(raw));
 }
 
 /** The first zod issue, in the user's terms. */
@@ -189,11 +210,11 @@ function zodError(error: z.ZodError, raw: Record<string, unknown>, schema: z.Zod
     const key = issue.keys[0]!;
     const known = Object.keys(shapeOf(schema));
     const hint = closest(key, known);
-    message = `has unknown key ${JSON.stringify(key)}${hint ? ` (did you mean "${hint}"?)` : ''}`;
+    message = `has unknown key ${quote(key)}${hint ? ` (did you mean "${hint}"?)` : ''}`;
   } else if (typeof field === 'string') {
-    const fieldSchema = shapeOf(schema)[field] ?? catchallOf(schema);
+    const fieldSchema = (hasOwn(shapeOf(schema), field) ? shapeOf(schema)[field] : undefined) ?? catchallOf(schema);
     const what = fieldSchema ? describe(fieldSchema) : undefined;
-    if (!(field in raw)) message = `needs "${field}"${what ? `: ${what}` : ''}`;
+    if (!hasOwn(raw, field)) message = `needs "${field}"${what ? `: ${what}` : ''}`;
     else if (issue.code === 'custom') message = `"${field}" is ${snippet(raw[field])}: ${issue.message}`;
     else message = `"${field}" must be ${what ?? 'valid'}, not ${snippet(raw[field])}`;
   } else {
@@ -227,8 +248,7 @@ export function describe(schema: z.ZodType): string | undefined {
 /** A short rendering of a user's value for messages. */
 export function snippet(value: unknown): string {
   if (value === undefined) return 'missing';
-  const text = JSON.stringify(value) ?? String(value);
-  return text.length > 40 ? `${text.slice(0, 37)}...` : text;
+  return preview(value);
 }
 
 /**

@@ -54,6 +54,8 @@ export function parseSpec(raw: unknown): GradientSpec {
 
 /** Wolfram's form of a spec: `NetPortGradient["Input"]`, `NetPortGradient[{1, "Weights"}]`. */
 export function formatSpec(x: SpecTarget): string {
+  const ok = typeof x === 'string' || (Array.isArray(x) && x.length > 0 && x.every((p) => typeof p === 'string' || (typeof p === 'number' && Number.isInteger(p))));
+  if (!ok) throw netError('invalid_spec', `Invalid gradient spec: ${snippet(x)} is not a port name, an array path such as [1, "Weights"], or "All"`);
   return `NetPortGradient[${x === 'All' ? 'All' : formatTarget(x)}]`;
 }
 

@@ -3,7 +3,8 @@
  * evaluate many times. The net owns the tensors of its arrays until `dispose()`.
  */
 import type { Tensor } from '@tensorflow/tfjs-core';
-import { activate, selectBackend, type BackendName } from './backend';
+import { activate, restoreBackend, selectBackend, type BackendName } from './backend';
+import { currentBackend } from './backend/host';
 import { tf } from './backend/tf';
 import { coderJson } from './coders/define';
 import { checkCoders, classOgrads, decodeOutput, encodeData, encodeImageValue, isImageValue, rejectImages, type Decoded, type EncodeOptions, type ImageValue, type PortCoders } from './coders/ports';
@@ -13,10 +14,13 @@ import { formatKey, netError, where, type LayerPath } from './errors';
 import { compute, type Runtime } from './gradient';
 import { initialize } from './init';
 import type { Statistics } from './layers/define';
+import { preview, quote } from './limits';
+import { checkBatch, checkNet, DEFAULT_MEMORY_LIMIT } from './memory';
 import { parseNet } from './net';
+import { backendOption, checkSeed, formatOption, gradientsOption, initializeOption, memoryLimitOption, optionsObject, outputsOption, pathArgument } from './options';
 import { parseSpec, resolvePath, resolveSpec, type GradientSpec, type ResolvedSpec, type SpecTarget } from './paths';
 import { formatDims, sameDims, volume } from './shapes';
-import { fromNested, ShapeProblem, toNested, type Nested, type NumArray } from './tensors';
+import { beyondFloat32, fromNested, isFloat32, negativeProblem, ShapeProblem, toNested, type Nested, type NumArray } from './tensors';
 
 export interface LoadOptions {
   /** `cpu`, `wasm` or `tensorflow`; default `tensorflow` if tfjs-node is installed, else `wasm`. */
@@ -25,6 +29,12 @@ export interface LoadOptions {
   readonly initialize?: number | { readonly seed: number; readonly all?: boolean };
   /** The default of EvaluateOptions `batchNorm` for this net. */
   readonly batchNorm?: Statistics;
+  /**
+   * The most memory the net and one evaluation may need, in bytes or as a size such as
+   * "512M" or "8G" (default 4 GiB); more is refused with `limit_exceeded` before anything
+   * is allocated (lib/memory.ts).
+   */
+  readonly memoryLimit?: number | string;
 }
 
 /** A gradient request: `{"NetPortGradient": X}` or X itself ("Input", [1, "Weights"], "All"). */
@@ -108,23 +118,31 @@ export class Net {
     readonly backend: BackendName,
     /** BatchNormalizationLayer's statistics under gradients, unless an evaluation says otherwise. */
     readonly batchNorm: Statistics = 'moving',
+    private readonly memoryLimit = DEFAULT_MEMORY_LIMIT,
   ) {
     const coders = (ports: Plan['inputs']) => new Map(ports.flatMap((p) => (p.value.coder ? [[p.name, p.value.coder] as const] : [])));
     this.coders = { inputs: coders(plan.inputs), outputs: coders(plan.outputs) };
   }
 
   /** Validates the description, infers its shapes and prepares it on a backend. */
-  static async load(description: unknown, options: LoadOptions = {}): Promise<Net> {
+  static async load(description: unknown, options?: LoadOptions): Promise<Net> {
+    const opts = optionsObject('loadNet', options);
+    const batchNorm = statisticsOption(opts.batchNorm, 'loadNet');
+    const init = initializeOption(opts.initialize);
+    const memoryLimit = memoryLimitOption('loadNet', opts.memoryLimit);
+    const backendName = backendOption(opts.backend);
     const plan = compile(parseNet(description));
     checkCoders(plan.outputs);
-    const batchNorm = statisticsOption(options.batchNorm, 'loadNet');
-    const backend = await selectBackend(options.backend);
-    const net = new Net(plan, backend, batchNorm);
-    if (options.initialize !== undefined) {
-      const init = typeof options.initialize === 'number' ? { seed: options.initialize } : options.initialize;
-      net.initialize(init.seed, init.all);
+    checkNet(plan, memoryLimit);
+    const previous = currentBackend();
+    const backend = await selectBackend(backendName as BackendName | undefined);
+    try {
+      const net = new Net(plan, backend, batchNorm, memoryLimit);
+      if (init) net.initialize(init.seed, init.all);
+      return net;
+    } finally {
+      restoreBackend(previous);
     }
-    return net;
   }
 
   get inputs(): PortInfo[] {
@@ -141,7 +159,7 @@ export class Net {
 
   /** The current value of an array, by path (`[1, "Weights"]`). */
   array(path: LayerPath): NumArray {
-    const slot = resolvePath(this.plan, path);
+    const slot = resolvePath(this.plan, pathArgument('array', path));
     if (!slot.value) throw notInitialized(slot);
     return slot.value;
   }
@@ -152,9 +170,15 @@ export class Net {
    */
   setArray(path: LayerPath, value: Nested | NumArray): void {
     this.check();
-    const slot = resolvePath(this.plan, path);
+    const slot = resolvePath(this.plan, pathArgument('setArray', path));
     let array: NumArray;
     try {
+      if (isNumArray(value)) {
+        for (let i = 0; i < value.data.length; i++) {
+          const x = value.data[i]!;
+          if (Number.isFinite(x) && !isFloat32(x)) throw new ShapeProblem(beyondFloat32(x, ` at position ${i + 1}`));
+        }
+      }
       array = isNumArray(value) ? { dims: [...value.dims], data: Float32Array.from(value.data) } : fromNested(value);
     } catch (e) {
       if (e instanceof ShapeProblem) throw netError('invalid_data', `Invalid array: ${formatKeyPath(path)} ${e.message}`);
@@ -164,21 +188,34 @@ export class Net {
       throw netError('invalid_data', `Invalid array: ${formatKeyPath(path)} has dimensions ${formatDims(array.dims)}, expected ${formatDims(slot.dims)}`);
     }
     for (const x of array.data) if (!Number.isFinite(x)) throw netError('invalid_data', `Invalid array: ${formatKeyPath(path)} contains ${x}, not a finite number`);
+    const negative = slot.decl.nonNegative ? negativeProblem(array) : undefined;
+    if (negative) throw netError('invalid_data', `Invalid array: ${formatKeyPath(path)} ${negative}`);
     slot.value = array;
     if (this.runtime) {
       // Swap this one tensor; the others stay.
-      activate(this.backend);
-      this.tensors.get(slot)?.dispose();
-      const t = arrayTensor(slot, array);
-      this.tensors.set(slot, t);
-      (this.runtime.nodeArrays.get(slot.node) as Record<string, Tensor | null>)[slot.decl.name] = t;
+      const previous = activate(this.backend);
+      try {
+        this.tensors.get(slot)?.dispose();
+        const t = arrayTensor(slot, array);
+        this.tensors.set(slot, t);
+        (this.runtime.nodeArrays.get(slot.node) as Record<string, Tensor | null>)[slot.decl.name] = t;
+      } finally {
+        restoreBackend(previous);
+      }
     }
   }
 
   /** Fills the arrays that have no value (all of them with `all`), reproducibly from `seed`. */
   initialize(seed: number, all = false): void {
     this.check();
-    initialize(this.plan, seed, all);
+    checkSeed('initialize', 'the seed', seed);
+    if (typeof all !== 'boolean') checkSeed('initialize', 'all (true or false)', all);
+    const previous = activate(this.backend);
+    try {
+      initialize(this.plan, seed, all);
+    } finally {
+      restoreBackend(previous);
+    }
     this.release();
   }
 
@@ -187,37 +224,47 @@ export class Net {
    * the gradient of the sum of all outputs, or of Total[output * ograd] with imposed
    * output gradients (ports not mentioned get 0); array gradients are summed over a batch.
    */
-  evaluate<F extends 'nested' | 'typed' = 'nested'>(data: unknown, options: EvaluateOptions<F> = {}): Result<ResultValue<F>> {
+  evaluate<F extends 'nested' | 'typed' = 'nested'>(data: unknown, options?: EvaluateOptions<F>): Result<ResultValue<F>> {
     this.check();
     const plan = this.plan;
-    const specs = this.resolve(options.gradients ?? []);
+    const opts = optionsObject('evaluate', options);
+    const wanted = outputsOption(opts.outputs);
+    const shape = formatOption(opts.format);
+    const specs = this.resolve(gradientsOption(opts.gradients) as GradientRequest[]);
     rejectImages(data, plan.inputs.map((p) => p.name));
     const prepared = prepareData(plan, data);
     const ograd =
-      options.ograd === undefined
+      opts.ograd === undefined
         ? undefined
-        : prepareOgrad(plan, classOgrads(options.ograd, this.coders, prepared.batch, prepared.batched), prepared);
+        : prepareOgrad(plan, isRecord(opts.ograd) ? classOgrads(opts.ograd, this.coders, prepared.batch, prepared.batched) : opts.ograd, prepared);
     const outputs =
-      options.outputs === 'All' || (options.outputs === undefined && (specs.length === 0 || options.decode))
+      wanted === 'All' || (wanted === undefined && (specs.length === 0 || opts.decode))
         ? plan.outputs.map((p) => p.name)
-        : [...(options.outputs ?? [])];
+        : [...(wanted ?? [])];
     for (const name of outputs) {
       if (!plan.outputs.some((p) => p.name === name)) {
-        throw netError('unknown_port', `"${name}" is not an output port of the net (outputs: ${plan.outputs.map((p) => `"${p.name}"`).join(', ')})`);
+        throw netError('unknown_port', `${quote(String(name))} is not an output port of the net (outputs: ${plan.outputs.map((p) => `"${p.name}"`).join(', ')})`);
       }
     }
-    activate(this.backend);
-    const statistics = statisticsOption(options.batchNorm, 'evaluate') ?? this.batchNorm;
-    const computed = compute(this.ensureRuntime(), prepared, outputs, specs.map((s) => s.target), ograd, statistics);
+    const statistics = statisticsOption(opts.batchNorm, 'evaluate') ?? this.batchNorm;
+    checkBatch(plan, prepared.batch, specs.length > 0, specs.some((s) => s.target.kind === 'array'), this.memoryLimit);
+    const previous = activate(this.backend);
+    let computed: ReturnType<typeof compute>;
+    try {
+      computed = compute(this.ensureRuntime(), prepared, outputs, specs.map((s) => s.target), ograd, statistics);
+    } finally {
+      restoreBackend(previous);
+    }
     const format = (array: NumArray, batchless: boolean): ResultValue<F> => {
       const a = batchless && !prepared.batched ? { dims: array.dims.slice(1), data: array.data } : array;
-      return (options.format === 'typed' ? a : toNested(a)) as ResultValue<F>;
+      return (shape === 'typed' ? a : toNested(a)) as ResultValue<F>;
     };
     const result = {
       outputs: Object.fromEntries(outputs.map((name, i) => [name, format(computed.outputs[i]!, true)])),
       gradients: specs.map((s, i) => ({ request: s.request, spec: s.spec, key: s.key, value: format(computed.gradients[i]!, s.target.kind === 'input') })),
     };
-    if (!options.decode) return result;
+    if (opts.decode !== undefined && typeof opts.decode !== 'boolean') throw netError('invalid_spec', `evaluate: the option decode must be true or false, not ${String(opts.decode)}`);
+    if (!opts.decode) return result;
     const decoded: Record<string, Decoded | Decoded[]> = {};
     outputs.forEach((name, i) => {
       const coder = this.coders.outputs.get(name);
@@ -231,10 +278,11 @@ export class Net {
    * list of them for a batch) on ports with an image encoder: they are decoded and
    * encoded first (decoding is asynchronous), then evaluated as their arrays.
    */
-  async evaluateAsync<F extends 'nested' | 'typed' = 'nested'>(data: unknown, options: EvaluateAsyncOptions<F> = {}): Promise<Result<ResultValue<F>>> {
+  async evaluateAsync<F extends 'nested' | 'typed' = 'nested'>(data: unknown, options?: EvaluateAsyncOptions<F>): Promise<Result<ResultValue<F>>> {
     this.check();
-    const encoded = await encodeData(data, this.plan.inputs.map((p) => p.name), this.coders, options);
-    return this.evaluate(encoded, options);
+    const opts = optionsObject('evaluateAsync', options) as EvaluateAsyncOptions<F>;
+    const encoded = await encodeData(data, this.plan.inputs.map((p) => p.name), this.coders, opts);
+    return this.evaluate(encoded, opts);
   }
 
   /**
@@ -242,15 +290,16 @@ export class Net {
    * `{c, h, w}` (`{n, c, h, w}`) that the net evaluates, and that NetPortGradient of the
    * port is taken with respect to.
    */
-  async encode(port: string, image: ImageValue | readonly ImageValue[] | ImageValue['Image'], options: EncodeOptions = {}): Promise<NumArray> {
+  async encode(port: string, image: ImageValue | readonly ImageValue[] | ImageValue['Image'], options?: EncodeOptions): Promise<NumArray> {
     this.check();
+    const opts = optionsObject('encode', options) as EncodeOptions;
     const coder = this.coders.inputs.get(port);
     if (!coder) {
       const known = this.plan.inputs.some((p) => p.name === port);
       throw netError(known ? 'invalid_data' : 'unknown_port', known ? `Invalid data: the input "${port}" has no encoder` : `"${port}" is not an input port of the net (inputs: ${this.plan.inputs.map((p) => `"${p.name}"`).join(', ')})`);
     }
     const value = Array.isArray(image) || isImageValue(image) ? image : { Image: image as ImageValue['Image'] };
-    return encodeImageValue(coder, value as ImageValue | ImageValue[], port, options);
+    return encodeImageValue(coder, value as ImageValue | ImageValue[], port, opts);
   }
 
   private readonly resolved = new Map<string, Array<ResolvedSpec & { request: number }>>();
@@ -258,12 +307,17 @@ export class Net {
   /** Gradient requests resolved against the net, cached: services repeat the same request. */
   private resolve(gradients: readonly GradientRequest[]): Array<ResolvedSpec & { request: number }> {
     if (gradients.length === 0) return [];
-    const key = JSON.stringify(gradients);
-    let specs = this.resolved.get(key);
+    let key: string | undefined;
+    try {
+      key = JSON.stringify(gradients);
+    } catch {
+      // A circular or BigInt value: the spec parser refuses it below.
+    }
+    let specs = key === undefined ? undefined : this.resolved.get(key);
     if (!specs) {
       specs = gradients.flatMap((g, request) => resolveSpec(this.plan, toTarget(g)).map((s) => ({ ...s, request })));
       if (this.resolved.size > 64) this.resolved.clear();
-      this.resolved.set(key, specs);
+      if (key !== undefined) this.resolved.set(key, specs);
     }
     return specs;
   }
@@ -341,5 +395,9 @@ function notInitialized(slot: ArraySlot) {
 /** The `batchNorm` option, checked: 'moving', 'batch' or absent. */
 function statisticsOption(value: unknown, call: string): Statistics | undefined {
   if (value === undefined || value === 'moving' || value === 'batch') return value;
-  throw netError('unsupported', `${call}: the option batchNorm must be "moving" or "batch", got ${JSON.stringify(value) ?? String(value)}`);
+  throw netError('unsupported', `${call}: the option batchNorm must be "moving" or "batch", got ${preview(value)}`);
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v) && !ArrayBuffer.isView(v);
 }

@@ -5,6 +5,7 @@
  */
 import type { Tensor } from '@tensorflow/tfjs-core';
 import { z } from 'zod';
+import { MAX_RANK } from './limits';
 import { formatDims, volume } from './shapes';
 
 /** A nested list of numbers, any depth (a bare number is a rank-0 array). */
@@ -32,15 +33,20 @@ export class ShapeProblem extends Error {}
  * Reads a nested list (or a bare number) into dims and row-major data.
  * Throws ShapeProblem for ragged lists, non-numbers and non-finite numbers.
  */
-export function fromNested(value: unknown, dtype: 'float32' | 'int32' = 'float32'): NumArray {
+export function fromNested(value: unknown, dtype: 'float32' | 'int32' | 'float64' = 'float32'): NumArray {
   const dims: number[] = [];
   let probe: unknown = value;
-  while (Array.isArray(probe)) {
+  while (Array.isArray(probe) && dims.length <= MAX_RANK) {
     dims.push(probe.length);
     if (probe.length === 0) break;
     probe = probe[0];
   }
-  const data = dtype === 'int32' ? new Int32Array(volume(dims)) : new Float32Array(volume(dims));
+  if (dims.length > MAX_RANK) throw new ShapeProblem(`has rank ${dims.length} or more, beyond netport's limit of ${MAX_RANK}`);
+  if (dims.includes(0)) throw new ShapeProblem(emptyProblem(dims));
+  // float64 reads the values exactly (integer ports check them before any rounding);
+  // the caller converts to float32 or int32.
+  const n = volume(dims);
+  const data = dtype === 'int32' ? new Int32Array(n) : dtype === 'float64' ? (new Float64Array(n) as unknown as Float32Array) : new Float32Array(n);
   let k = 0;
   const at: number[] = [];
   const position = () => (at.length === 0 ? '' : ` at position {${at.join(', ')}}`);
@@ -50,6 +56,7 @@ export function fromNested(value: unknown, dtype: 'float32' | 'int32' = 'float32
         throw new ShapeProblem(Array.isArray(v) ? `is ragged (a sublist is deeper than the others${position()})` : `contains ${describeValue(v)}${position()}, not a number`);
       }
       if (!Number.isFinite(v)) throw new ShapeProblem(`contains ${v}${position()}, not a finite number`);
+      if (!isFloat32(v)) throw new ShapeProblem(beyondFloat32(v, position()));
       data[k++] = v;
       return;
     }
@@ -57,11 +64,13 @@ export function fromNested(value: unknown, dtype: 'float32' | 'int32' = 'float32
       throw new ShapeProblem(typeof v === 'number' ? `is ragged (a number stands where a sublist should${position()})` : `contains ${describeValue(v)}${position()}, not a number`);
     }
     if (v.length !== dims[depth]) throw new ShapeProblem(`is ragged (the sublist${position()} has length ${v.length}, expected ${dims[depth]})`);
-    v.forEach((x, i) => {
+    for (let i = 0; i < v.length; i++) {
       at.push(i + 1);
-      walk(x, depth + 1);
+      // A sparse JavaScript array ([1, , 3]) has a hole, not a number: never shift past it.
+      if (!(i in v)) throw new ShapeProblem(`has a hole (an empty slot of a sparse array)${position()}`);
+      walk(v[i], depth + 1);
       at.pop();
-    });
+    }
   };
   walk(value, 0);
   return { dims, data };
@@ -70,12 +79,41 @@ export function fromNested(value: unknown, dtype: 'float32' | 'int32' = 'float32
 /** Reads an array value of a net description (nested or `{Dimensions, Data}`). */
 export function fromArrayValue(value: ArrayValue): NumArray {
   if (Array.isArray(value)) return fromNested(value);
+  if (value.Dimensions.length > MAX_RANK) throw new ShapeProblem(`has rank ${value.Dimensions.length}, beyond netport's limit of ${MAX_RANK}`);
+  if (value.Dimensions.includes(0)) throw new ShapeProblem(emptyProblem(value.Dimensions));
   const n = volume(value.Dimensions);
   if (value.Data.length !== n) {
     throw new ShapeProblem(`has ${value.Data.length} elements in "Data", but "Dimensions" ${formatDims(value.Dimensions)} needs ${n}`);
   }
-  for (const x of value.Data) if (!Number.isFinite(x)) throw new ShapeProblem(`contains ${x}, not a finite number`);
+  for (let i = 0; i < value.Data.length; i++) {
+    const x = value.Data[i]!;
+    if (!Number.isFinite(x)) throw new ShapeProblem(`contains ${x}, not a finite number`);
+    if (!isFloat32(x)) throw new ShapeProblem(beyondFloat32(x, ` at position ${i + 1} of "Data"`));
+  }
   return { dims: [...value.Dimensions], data: Float32Array.from(value.Data) };
+}
+
+/** A zero-size array: Wolfram's nets have no empty ports or arrays. */
+export function emptyProblem(dims: readonly number[]): string {
+  return `is empty (dimensions ${formatDims(dims)}): netport takes no zero-size arrays`;
+}
+
+/** The first negative value of an array that must not have one, as a ShapeProblem message. */
+export function negativeProblem(a: NumArray): string | undefined {
+  for (let i = 0; i < a.data.length; i++) {
+    if (a.data[i]! < 0) return `has the negative value ${a.data[i]} at position ${formatPosition(i, a.dims)}; it must be at least 0`;
+  }
+  return undefined;
+}
+
+/** Whether a finite number stays finite as a float32 (|x| up to about 3.4e38). */
+export function isFloat32(x: number): boolean {
+  return Number.isFinite(Math.fround(x));
+}
+
+/** The problem of a finite number that overflows float32, for ShapeProblem and NetError messages. */
+export function beyondFloat32(x: number, at: string): string {
+  return `contains ${x}${at}, beyond the float32 range (magnitudes up to 3.4028235e38)`;
 }
 
 /** A flat row-major index as Wolfram's 1-based position: `{2, 1}`. */

@@ -4,8 +4,11 @@
 export function closest(word: string, known: readonly string[]): string | undefined {
   let best: string | undefined;
   let bestDistance = Math.max(2, Math.floor(word.length / 3)) + 1;
+  const lower = word.toLowerCase();
   for (const k of known) {
-    const d = editDistance(word.toLowerCase(), k.toLowerCase());
+    // The length difference bounds the distance from below: a long string costs nothing.
+    if (Math.abs(word.length - k.length) >= bestDistance) continue;
+    const d = editDistance(lower, k.toLowerCase());
     if (d < bestDistance) (best = k), (bestDistance = d);
   }
   return best;

@@ -111,9 +111,9 @@ test('errors are one line on stderr with the code, and exit status 1', async () 
 "
 `);
   const missing = await cli(['eval', 'nope.json', '--data', '{}']);
-  expect(missing.code).toBe(2);
+  expect(missing.code).toBe(1);
   expect(missing.err).toMatchInlineSnapshot(`
-"netport: cannot read the net "nope.json": no such file
+"netport: cannot read the net "nope.json": no such file or directory (ENOENT)
 "
 `);
   const uninitialized = await cli(['eval', JSON.stringify({ type: 'LinearLayer', OutputDimensions: 2, Input: 2 }), '--data', '[1, 2]', '--backend', 'cpu']);

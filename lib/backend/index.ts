@@ -6,10 +6,13 @@
  */
 import { netError } from '../errors';
 import { tf } from './tf';
+import { currentBackend, withoutInstalledHandlers } from './host';
 import { registerCpuKernels, registerNativeKernels, registerWasmKernels } from './kernels';
 import { loadNative, nativeDevice, nativePackage } from './native';
 
 export { nativePackage } from './native';
+
+export { restoreBackend } from './host';
 
 export const BACKENDS = ['cpu', 'wasm', 'tensorflow'] as const;
 export type BackendName = (typeof BACKENDS)[number];
@@ -29,10 +32,12 @@ export async function selectBackend(name: BackendName = defaultBackend()): Promi
     throw netError('unsupported', `Unknown backend ${JSON.stringify(name)}: use ${BACKENDS.join(', ')}`);
   }
   if (name === 'tensorflow') loadNative();
-  if (!(await tf.setBackend(name))) {
-    throw netError('unsupported', `The ${name} backend failed to initialize`);
-  }
-  await tf.ready();
+  const ok = await withoutInstalledHandlers(async () => {
+    const set = await tf.setBackend(name);
+    if (set) await tf.ready();
+    return set;
+  });
+  if (!ok) throw netError('unsupported', `The ${name} backend failed to initialize`);
   if (!ready.has(name)) {
     if (name === 'cpu') {
       quietCpuBanner();
@@ -49,14 +54,17 @@ export async function selectBackend(name: BackendName = defaultBackend()): Promi
 
 /**
  * Switches to an already initialized backend synchronously: evaluations are synchronous,
- * and a compiled net stays on the backend it was compiled for.
+ * and a compiled net stays on the backend it was compiled for. Returns the backend that
+ * was active, for restoreBackend.
  */
-export function activate(name: BackendName): void {
-  if (tf.getBackend() === name) return;
+export function activate(name: BackendName): string | undefined {
+  const previous = currentBackend();
+  if (previous === name) return previous;
   if (!ready.has(name)) throw netError('unsupported', `The ${name} backend is not initialized; compile the net again`);
   // setBackend is async only while a backend initializes; ours already is.
   void tf.setBackend(name);
   if (tf.getBackend() !== name) throw netError('unsupported', `Could not switch to the ${name} backend`);
+  return previous;
 }
 
 /** Which backend computes, on what, through which package (`netport --verbose`, `check --json`). */

@@ -3,7 +3,7 @@
  * The command line (CONTRACT section 4): `netport eval` and `netport check`. Thin: it
  * reads files and arguments, calls the library and prints.
  */
-import { Command, InvalidArgumentError, Option } from 'commander';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import type { DecodedClass } from '../coders/class';
@@ -12,11 +12,13 @@ import { registerDescribe } from './describe';
 import { BACKENDS, backendInfo, selectBackend, type BackendName } from '../backend';
 import { checkCases } from '../cases';
 import { isNetError } from '../errors';
+import { parseSize } from '../memory';
+import { FileError, fileError, namesFile, readFileBytes, readTextFile } from './files';
 import { valueData, valueJson } from '../format';
 import { NetSchema, parseNet } from '../net';
 import { Net } from '../runtime';
 import { formatSpec, type SpecTarget } from '../paths';
-import { resolveNet } from '../formats/resolve';
+import { readNetBytes } from '../formats';
 import { answer, dataAndOgrad, netDescription, parseRequest } from '../requests';
 import type { Nested } from '../tensors';
 import type { Json, SpecJson } from '../wolfram/json';
@@ -27,7 +29,7 @@ import { registerGradcheck } from './gradcheck';
 import { registerSaliency } from './saliency';
 import { registerConvert } from './convert';
 
-/** A usage problem: printed as one line, exit status 2. */
+/** A usage problem: printed as one line and a pointer to --help, exit status 2. */
 export class UsageError extends Error {}
 
 /**
@@ -36,8 +38,8 @@ export class UsageError extends Error {}
  */
 export function readInput(arg: string, what: string): unknown {
   let text = arg;
-  if (existsSync(arg)) text = readFileSync(arg, 'utf8');
-  else if (/^[\w./-]+\.(json|wl|wls|m|txt|wxf|wlnet)$/.test(arg)) throw new UsageError(`cannot read ${what} ${JSON.stringify(arg)}: no such file`);
+  if (namesFile(arg)) text = readTextFile(arg, what);
+  else if (/^[\w./-]+\.(json|wl|wls|m|txt|wxf|wlnet)$/.test(arg)) throw new FileError(`${what} ${JSON.stringify(arg)}`, 'no such file or directory', 'ENOENT');
   try {
     return JSON.parse(text);
   } catch (e) {
@@ -50,7 +52,8 @@ export function readInput(arg: string, what: string): unknown {
 
 /** The net argument: a file of any kind (JSON, Wolfram text, WXF, .wlnet, told by content), or inline JSON or Wolfram text. */
 export async function readNetArgument(arg: string): Promise<unknown> {
-  if (existsSync(arg)) return resolveNet(arg);
+  if (namesFile(arg)) return readNetBytes(readFileBytes(arg, 'the net'));
+  if (/^[\w./-]+\.(json|wl|wls|m|txt|wxf|wlnet)$/.test(arg)) throw new FileError(`the net ${JSON.stringify(arg)}`, 'no such file or directory', 'ENOENT');
   return netDescription(readInput(arg, 'the net'));
 }
 
@@ -80,6 +83,12 @@ export function ogradValue(text: string, port: string): unknown {
   return readInput(text, `the output gradient for ${port}`);
 }
 
+function parseMemoryLimit(text: string): number {
+  const bytes = parseSize(text);
+  if (bytes === undefined) throw new InvalidArgumentError(`"${text}" is not a size (e.g. 512M, 8G, or a number of bytes)`);
+  return bytes;
+}
+
 export function parseSeed(text: string): number {
   if (!/^\d+$/.test(text)) throw new InvalidArgumentError(`"${text}" is not a non-negative integer seed`);
   return Number(text);
@@ -102,6 +111,7 @@ interface EvalOptions {
   request?: string;
   ograd?: Array<[string, string]>;
   init?: number;
+  memoryLimit?: number;
   backend?: BackendName;
   batchnorm?: 'moving' | 'batch';
   format: 'text' | 'json' | 'wl';
@@ -140,8 +150,9 @@ function formatDecoded(v: unknown): string {
 export function program(): Command {
   const cli = new Command('netport')
     .description("Wolfram Language neural-net gradients (NetPortGradient) on TensorFlow.js")
-    .showHelpAfterError()
-    .configureOutput({ outputError: (text, write) => write(text) });
+    // Errors are reported by main(), one line each; commander throws instead of exiting.
+    .exitOverride()
+    .configureOutput({ outputError: () => undefined });
 
   cli
     .command('eval')
@@ -154,6 +165,7 @@ export function program(): Command {
     .option('--request <wolfram>', 'what follows the data in net[data, request], in Wolfram syntax, e.g. \'{NetPortGradient["Input"], "Output"}\'')
     .option('--ograd <port=file>', 'impose an output gradient: PORT=FILE.json, PORT=number, PORT=null, or PORT=class:LABEL (the unit vector of a class); repeatable', parseOgrad)
     .option('--init <seed>', 'initialize missing arrays, reproducibly, with this seed', parseSeed)
+    .option('--memory-limit <size>', 'refuse nets and batches that need more memory than this (default 4G; e.g. 512M, 16G)', parseMemoryLimit)
     .addOption(
       new Option('--batchnorm <statistics>', "BatchNormalizationLayer's statistics under gradients: moving (default) or batch (Wolfram's: the batch's own)").choices(['moving', 'batch']),
     )
@@ -164,7 +176,7 @@ export function program(): Command {
     .action(async (netArg: string, opts: EvalOptions) => {
       if (opts.request && opts.grad) throw new UsageError('give either --request or --grad, not both');
       const description = await readNetArgument(netArg);
-      const net = await Net.load(description, { backend: opts.backend, initialize: opts.init, batchNorm: opts.batchnorm });
+      const net = await Net.load(description, { backend: opts.backend, initialize: opts.init, batchNorm: opts.batchnorm, memoryLimit: opts.memoryLimit });
       // Not in --json: its keys are the net's ports, and a port may be named "backend".
       if (opts.verbose) sayBackend(net.backend);
       try {
@@ -216,7 +228,6 @@ export function program(): Command {
     .option('--json', 'print a JSON report (with "backend": its name, device and package)')
     .option(...VERBOSE)
     .action(async (paths: string[], opts: { backend?: BackendName; json?: boolean; verbose?: boolean }) => {
-      for (const p of paths) if (!existsSync(p)) throw new UsageError(`cannot read ${JSON.stringify(p)}: no such file or directory`);
       const backend = await selectBackend(opts.backend);
       if (opts.verbose) sayBackend(backend);
       const reports = await checkCases(paths, { backend });
@@ -273,24 +284,66 @@ export async function main(argv: readonly string[]): Promise<number> {
     await program().parseAsync(argv, { from: 'user' });
     return typeof process.exitCode === 'number' ? process.exitCode : 0;
   } catch (e) {
-    if (isNetError(e)) {
-      process.stderr.write(`netport: ${e.code}: ${e.message}\n`);
-      return 1;
-    }
-    if (e instanceof UsageError) {
-      process.stderr.write(`netport: ${e.message}\n`);
-      return 2;
-    }
-    throw e;
+    return reportError(e, wantsJson(argv));
   }
+}
+
+/** `--json` or `--format json` anywhere on the command line: errors are JSON too. */
+function wantsJson(argv: readonly string[]): boolean {
+  return argv.some((a, i) => a === '--json' || a === '--format=json' || (a === '--format' && argv[i + 1] === 'json'));
+}
+
+/**
+ * Every failure as one line on stderr (`{"error": {"code", "message"}}` with --json):
+ * NetErrors with their code (exit 1), files that cannot be read or written (io, exit 1),
+ * usage errors with a pointer to --help (usage, exit 2), anything else as internal
+ * (exit 1). NETPORT_DEBUG=1 adds the stack.
+ */
+export function reportError(e: unknown, json: boolean): number {
+  let code: string;
+  let message: string;
+  let status = 1;
+  if (e instanceof CommanderError) {
+    if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return 0;
+    code = 'usage';
+    message = `${e.message.replace(/^error: /, '').split('\n')[0]} (see netport --help)`;
+    status = 2;
+  } else if (isNetError(e)) {
+    code = e.code;
+    message = e.message;
+  } else if (e instanceof UsageError) {
+    code = 'usage';
+    message = `${e.message} (see netport --help)`;
+    status = 2;
+  } else if (e instanceof FileError) {
+    code = 'io';
+    message = e.message;
+  } else {
+    const io = fileError(e, 'a file');
+    code = io ? 'io' : 'internal';
+    message = io ? io.message : `unexpected ${(e as Error)?.name ?? 'error'}: ${firstLine(e)}${process.env.NETPORT_DEBUG ? '' : ' (NETPORT_DEBUG=1 shows the stack)'}`;
+  }
+  if (json) process.stderr.write(`${JSON.stringify({ error: { code, message } })}\n`);
+  else process.stderr.write(`netport: ${code === 'usage' || code === 'io' || code === 'internal' ? '' : `${code}: `}${message}\n`);
+  if (process.env.NETPORT_DEBUG && e instanceof Error && e.stack) process.stderr.write(`${e.stack}\n`);
+  return status;
+}
+
+function firstLine(e: unknown): string {
+  const text = e instanceof Error ? e.message : String(e);
+  const line = text.split('\n')[0] ?? '';
+  return line.length > 200 ? `${line.slice(0, 197)}...` : line;
+}
+
+/** A failed write to stdout: a reader that stops early is fine, a full disk is an error. */
+export function outputError(e: NodeJS.ErrnoException): number {
+  if (e.code === 'EPIPE') return 0;
+  return reportError(fileError(e, 'the output', 'write') ?? e, false);
 }
 
 if (require.main === module) {
   // `netport eval ... | head`: a reader that stops early is not an error.
-  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
-    if (e.code === 'EPIPE') process.exit(0);
-    throw e;
-  });
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => process.exit(outputError(e)));
   main(process.argv.slice(2)).then((code) => {
     process.exitCode = code;
   });

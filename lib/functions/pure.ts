@@ -14,10 +14,13 @@
  * tie, Abs at 0) TensorFlow.js's choice stands: Max/Min send the gradient to the first
  * argument on ties, Abs and Sign have derivative 0 at 0.
  */
+import { own, table } from '../names';
 import type { Tensor } from '@tensorflow/tfjs-core';
 import { tf } from '../backend/tf';
 import { NetError } from '../errors';
 import { type CallExpr, type Expr, call, symbolName } from '../wolfram/ast';
+import { quote } from '../limits';
+import { exprProblem } from '../wolfram/validate';
 import { WolframSyntaxError, locate, parse } from '../wolfram/parse';
 import { printExpr } from '../wolfram/print';
 import { closest } from '../text';
@@ -64,15 +67,17 @@ export interface CompileOptions {
  * paclet builds them), which fixes their derivatives at the kinks: the inner slope at
  * +1, zero at -1. "Square" is x^2.
  */
-export const NAMED_FUNCTIONS: Readonly<Record<string, (x: Tensor) => Tensor>> = {
+export const NAMED_FUNCTIONS: Readonly<Record<string, (x: Tensor) => Tensor>> = table({
   ReLU: (x) => tf.relu(x),
   ELU: (x) => tf.elu(x),
   SELU: (x) =>
-    // x >= 0 as a mask with a gradient (see Mask): the scale applies at 0 itself.
+    // x >= 0 as a mask with a gradient (see Mask): the scale applies at 0 itself. The
+    // negative branch takes exp of min(x, 0): exp(x) overflows above about 89, and its
+    // gradient (0 * Infinity) would be NaN even where the branch is not used.
     tf.where(
       tf.cast(tf.sub(1, tf.step(tf.neg(x))), 'bool'),
       tf.mul(x, 1.0507009873554805),
-      tf.mul(tf.sub(tf.exp(x), 1), 1.7580993408473766),
+      tf.mul(tf.sub(tf.exp(tf.minimum(x, 0)), 1), 1.7580993408473766),
     ),
   GELU: (x) => tf.mul(tf.mul(x, 0.5), tf.add(tf.erf(tf.mul(x, Math.SQRT1_2)), 1)),
   Swish: (x) => tf.mul(x, tf.sigmoid(x)),
@@ -84,7 +89,7 @@ export const NAMED_FUNCTIONS: Readonly<Record<string, (x: Tensor) => Tensor>> = 
   HardSigmoid: (x) => tf.mul(twoRamps(x), 0.5),
   Sigmoid: (x) => tf.sigmoid(x),
   Square: (x) => tf.square(x),
-};
+});
 
 /** Ramp[x + 1] - Ramp[x - 1]: 0 below -1, x + 1 between, 2 above 1. */
 function twoRamps(x: Tensor): Tensor {
@@ -128,6 +133,55 @@ function power(a: Value, b: Value): Value {
   return tf.pow(T(a), T(b));
 }
 
+/**
+ * Piecewise selection: values[i] where conds[i] holds and no earlier one does, else
+ * `otherwise`. Each branch reads its inputs through a gate that drops their gradient
+ * where the branch is not taken, so a branch that overflows where it is unused (Exp of
+ * a large input, Log at 0) cannot turn the gradient into 0 * Infinity = NaN: tf.where's
+ * gradient multiplies by the mask, and 0 times a non-finite number is not 0.
+ */
+function branches(conds: readonly (boolean | Mask)[], values: readonly Node[], otherwise: Node, xs: readonly Tensor[]): Value {
+  const results: Value[] = [];
+  let taken: boolean | Mask = false;
+  for (let i = 0; i < values.length; i++) {
+    const active = and(conds[i]!, not(taken)) as boolean | Mask;
+    results.push(active === false ? 0 : (values[i] as Node)(gated(active, xs)));
+    taken = or(taken, conds[i]!) as boolean | Mask;
+  }
+  let result = taken === true ? 0 : otherwise(gated(not(taken) as boolean | Mask, xs));
+  for (let i = values.length - 1; i >= 0; i--) result = select(conds[i]!, results[i]!, result);
+  return result;
+}
+
+function gated(active: boolean | Mask, xs: readonly Tensor[]): Tensor[] {
+  return typeof active === 'boolean' ? [...xs] : xs.map((x) => gate(active.t, x));
+}
+
+/**
+ * x itself; its gradient is selected away (not multiplied by 0) where `active` is 0.
+ * A mask wider than x (a broadcast input) gates an element only where no broadcast copy
+ * of it is active.
+ */
+function gate(active: Tensor, x: Tensor): Tensor {
+  let m = active;
+  if (m.rank > x.rank) return x;
+  if (m.rank < x.rank) m = tf.reshape(m, [...Array.from({ length: x.rank - m.rank }, () => 1), ...m.shape]);
+  const wider = m.shape.flatMap((d, i) => (d > x.shape[i]! ? [i] : []));
+  if (wider.length > 0) m = tf.max(m, wider, true);
+  if (!sameShape(m.shape, x.shape)) m = tf.broadcastTo(m, x.shape);
+  return GATE(x, m);
+}
+
+const GATE = tf.customGrad((...args) => {
+  const [x, m, save] = args as [Tensor, Tensor, (tensors: Tensor[]) => void];
+  save([m]);
+  return {
+    // A reshape shares x's data (a clone would copy it on wasm).
+    value: tf.reshape(x, x.shape),
+    gradFunc: (dy, [mask]) => [tf.where(tf.cast(mask!, 'bool'), dy as Tensor, tf.zerosLike(dy as Tensor)), tf.zerosLike(mask!)],
+  };
+}) as (x: Tensor, m: Tensor) => Tensor;
+
 /** 1 where x > 0, else 0. */
 const positive = (x: Tensor) => tf.step(x);
 const notMask = (m: Tensor) => tf.sub(1, m);
@@ -138,14 +192,14 @@ function select(c: Value, a: Value, b: Value): Value {
   return tf.where(tf.cast(k.t, 'bool'), T(a), T(b));
 }
 
-const COMPARE: Record<string, { num: (a: number, b: number) => boolean; mask: (a: Tensor, b: Tensor) => Tensor }> = {
+const COMPARE: Record<string, { num: (a: number, b: number) => boolean; mask: (a: Tensor, b: Tensor) => Tensor }> = table({
   Less: { num: (a, b) => a < b, mask: (a, b) => positive(tf.sub(b, a)) },
   Greater: { num: (a, b) => a > b, mask: (a, b) => positive(tf.sub(a, b)) },
   LessEqual: { num: (a, b) => a <= b, mask: (a, b) => notMask(positive(tf.sub(a, b))) },
   GreaterEqual: { num: (a, b) => a >= b, mask: (a, b) => notMask(positive(tf.sub(b, a))) },
   Equal: { num: (a, b) => a === b, mask: (a, b) => tf.mul(notMask(positive(tf.sub(a, b))), notMask(positive(tf.sub(b, a)))) },
   Unequal: { num: (a, b) => a !== b, mask: (a, b) => tf.maximum(positive(tf.sub(a, b)), positive(tf.sub(b, a))) },
-};
+});
 
 function logical(num: (a: boolean, b: boolean) => boolean, ten: (a: Tensor, b: Tensor) => Tensor) {
   return (a: Value, b: Value): Value => {
@@ -169,7 +223,7 @@ function compare(op: (typeof COMPARE)[string], a: Value, b: Value): Value {
 }
 
 /** Unary functions of one argument: [plain-number version or null, tensor version]. */
-export const UNARY: Readonly<Record<string, [((x: number) => number) | null, (x: Tensor) => Tensor]>> = {
+export const UNARY: Record<string, [((x: number) => number) | null, (x: Tensor) => Tensor]> = table({
   Abs: [Math.abs, (x) => tf.abs(x)],
   Exp: [Math.exp, (x) => tf.exp(x)],
   Sqrt: [Math.sqrt, (x) => tf.sqrt(x)],
@@ -195,15 +249,15 @@ export const UNARY: Readonly<Record<string, [((x: number) => number) | null, (x:
   Log2: [Math.log2, (x) => tf.div(tf.log(x), Math.LN2)],
   Log10: [Math.log10, (x) => tf.div(tf.log(x), Math.LN10)],
   Minus: [(x) => -x, (x) => tf.neg(x)],
-};
+});
 
-const CONSTANTS: Record<string, number | boolean> = {
+const CONSTANTS: Record<string, number | boolean> = table({
   Pi: Math.PI,
   E: Math.E,
   Degree: Math.PI / 180,
   True: true,
   False: false,
-};
+});
 
 interface Scope {
   layer: string;
@@ -225,7 +279,7 @@ const fold =
   (xs) =>
     nodes.map((n) => n(xs)).reduce(op);
 
-const FUNCTIONS: Record<string, { args: [number, number]; build: Builder }> = {
+const FUNCTIONS: Record<string, { args: [number, number]; build: Builder }> = table({
   Plus: { args: [1, Infinity], build: (a, c) => fold(add)(a.map(c)) },
   Times: { args: [1, Infinity], build: (a, c) => fold(mul)(a.map(c)) },
   Subtract: { args: [2, 2], build: (a, c) => fold((x, y) => add(x, mul(-1, y)))(a.map(c)) },
@@ -276,7 +330,7 @@ const FUNCTIONS: Record<string, { args: [number, number]; build: Builder }> = {
       const [cond, yes, no] = a.map(c) as [Node, Node, Node];
       return (xs) => {
         const k = C(cond(xs));
-        return typeof k === 'boolean' ? (k ? yes(xs) : no(xs)) : select(k, yes(xs), no(xs));
+        return typeof k === 'boolean' ? (k ? yes(xs) : no(xs)) : branches([k], [yes], no, xs);
       };
     },
   },
@@ -292,7 +346,7 @@ const FUNCTIONS: Record<string, { args: [number, number]; build: Builder }> = {
             })
           : fail(s, 'invalid_net', 'Piecewise needs {{value, condition}, ...}', cases);
       const otherwise: Node = a[1] ? c(a[1]) : () => 0;
-      return (xs) => pairs.reduceRight((rest, [value, cond]) => select(cond(xs), value(xs), rest), otherwise(xs));
+      return (xs) => branches(pairs.map(([, cond]) => C(cond(xs))), pairs.map(([value]) => value), otherwise, xs);
     },
   },
   Which: {
@@ -303,11 +357,9 @@ const FUNCTIONS: Record<string, { args: [number, number]; build: Builder }> = {
         fail(s, 'unsupported', 'Which needs pairs of condition and value ending with a True case', e);
       }
       const nodes = a.map(c);
-      return (xs) => {
-        let result = (nodes[nodes.length - 1] as Node)(xs);
-        for (let i = nodes.length - 4; i >= 0; i -= 2) result = select((nodes[i] as Node)(xs), (nodes[i + 1] as Node)(xs), result);
-        return result;
-      };
+      const conds = nodes.filter((_, i) => i % 2 === 0 && i < nodes.length - 2);
+      const values = nodes.filter((_, i) => i % 2 === 1 && i < nodes.length - 2);
+      return (xs) => branches(conds.map((k) => C(k(xs))), values, nodes[nodes.length - 1] as Node, xs);
     },
   },
   And: { args: [1, Infinity], build: (a, c) => fold(and)(a.map(c)) },
@@ -331,7 +383,7 @@ const FUNCTIONS: Record<string, { args: [number, number]; build: Builder }> = {
       return (xs) => links.map(([l, op, r]) => compare(op, l(xs), r(xs))).reduce(and);
     },
   },
-};
+});
 
 for (const [name, [num, ten]] of Object.entries(UNARY)) {
   FUNCTIONS[name] = {
@@ -407,8 +459,8 @@ function compileNode(e: Expr, s: Scope): Node {
     case 'call': {
       if (e.head.kind === 'string') {
         const f = NAMED_FUNCTIONS[e.head.value];
-        if (!f) fail(s, 'unsupported', `uses the unknown named function "${e.head.value}"`, e);
-        if (e.args.length !== 1) fail(s, 'invalid_net', `"${e.head.value}" takes one argument`, e);
+        if (!f) fail(s, 'unsupported', `uses the unknown named function ${quote(e.head.value)}`, e);
+        if (e.args.length !== 1) fail(s, 'invalid_net', `${quote(e.head.value)} takes one argument`, e);
         const x = c(e.args[0] as Expr);
         return (xs) => f(T(x(xs)));
       }
@@ -485,7 +537,12 @@ function analyse(e: Expr, arityHint: number, s: Pick<Scope, 'layer' | 'text' | '
 }
 
 function toExpr(source: string | Expr, layer: string, options: CompileOptions): { expr: Expr; text: string | undefined } {
-  if (typeof source !== 'string') return { expr: source, text: options.text };
+  if (typeof source !== 'string') {
+    // An Expr built by hand has no parser to check its nodes or bound its depth.
+    const problem = exprProblem(source);
+    if (problem) throw new NetError('invalid_net', `Invalid net: ${subject(options.where, layer)}: ${problem}`, options.where);
+    return { expr: source, text: options.text };
+  }
   try {
     return { expr: parse(source), text: source };
   } catch (err) {
@@ -541,10 +598,12 @@ function directOp(e: Expr, arity: number): PureFunction | undefined {
   // Log2 and Log10 are two ops each: the general path tidies them.
   const unaryOp = arity === 1 && name !== 'Log2' && name !== 'Log10' ? UNARY[name]?.[1] : undefined;
   if (unaryOp) return (args) => unaryOp(args[0]!);
-  const fold = { Plus: tf.add, Times: tf.mul, Min: tf.minimum, Max: tf.maximum }[name as 'Plus'] as ((a: Tensor, b: Tensor) => Tensor) | undefined;
+  const fold = own(FOLDS, name);
   if (!fold || arity < 2) return undefined;
   return arity === 2 ? (args) => fold(args[0]!, args[1]!) : (args) => tf.tidy(() => args.slice(1).reduce((acc, x) => fold(acc, x), args[0]!));
 }
+
+const FOLDS: Readonly<Record<string, (a: Tensor, b: Tensor) => Tensor>> = table({ Plus: tf.add, Times: tf.mul, Min: tf.minimum, Max: tf.maximum });
 
 function scopeOf(a: Analysed, layer: string, arity: number, text: string | undefined, where: string | undefined): Scope {
   return { layer, arity, params: a.params, slots: new Map(a.slotNames.map((n, i) => [n, i])), text, where };

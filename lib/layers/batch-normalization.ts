@@ -37,7 +37,7 @@ export const BatchNormalizationLayer = defineLayer({
     { name: 'Scaling', init: 'ones' },
     { name: 'Biases', init: 'zeros' },
     { name: 'MovingMean', init: 'zeros', aux: true },
-    { name: 'MovingVariance', init: 'ones', aux: true },
+    { name: 'MovingVariance', init: 'ones', aux: true, nonNegative: true },
   ],
   inputs: ['Input'],
   infer(ctx) {

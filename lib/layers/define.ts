@@ -24,6 +24,8 @@ export interface ArrayDecl {
   /** Auxiliary (not learned): no gradient, skipped by `All`. */
   readonly aux?: boolean;
   readonly init: InitKind;
+  /** Values must be >= 0 (a variance): checked wherever the array gets a value. */
+  readonly nonNegative?: boolean;
   /**
    * The layout the forward pass gets the array in, as a permutation of Wolfram's
    * dimensions (TensorFlow.js's dense weights are [in, out], its filters
@@ -218,7 +220,7 @@ export function defineLayer<const S extends z.ZodRawShape, T = undefined>(cfg: L
       .catchall(PortSchema)
       .superRefine((value, ctx) => {
         for (const key of Object.keys(value)) {
-          if (!(key in shape) && !VARIADIC_PORT.test(key)) {
+          if (!Object.prototype.hasOwnProperty.call(shape, key) && !VARIADIC_PORT.test(key)) {
             ctx.addIssue({ code: 'unrecognized_keys', keys: [key], input: value, message: `Unrecognized key: "${key}"` });
           }
         }

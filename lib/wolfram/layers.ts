@@ -8,6 +8,7 @@
  * `InputPorts -> {shape1, ...}` (12.2 and later) or `"Inputs" -> {shape1, ...}` (12.0 and
  * 12.1): the JSON "Inputs". netport writes InputPorts.
  */
+import { own, table } from '../names';
 import { describePureFunction } from '../functions/pure';
 import { LAYERS as REGISTRY } from '../layers/registry';
 import type { ParamCodec, ParamKind } from '../layers/wolfram-form';
@@ -71,13 +72,13 @@ export const RESHAPE_SYMBOLS = ['Inherited', 'Automatic', 'All'];
  * at its default), read and dropped: the values allowed (any when absent) and the
  * heads that take them (any layer or container when absent).
  */
-export const IGNORED_OPTIONS: Readonly<Record<string, { values?: readonly string[]; heads?: readonly string[] }>> = {
+export const IGNORED_OPTIONS: Readonly<Record<string, { values?: readonly string[]; heads?: readonly string[] }>> = table({
   LearningRateMultipliers: {},
   Interleaving: { values: ['False'], heads: ['ConvolutionLayer', 'PoolingLayer', 'BatchNormalizationLayer'] },
   // Dropout of either kind is the identity at evaluation.
   Method: { values: ['Dropout', 'AlphaDropout'], heads: ['DropoutLayer'] },
   OutputPorts: { values: ['Output'], heads: ['DropoutLayer'] },
-};
+});
 
 /** Where a layer is, in the user's terms: `layer 2 (LinearLayer)`, or `LinearLayer` at the top. */
 export const layerLabel = (where: string, type: string) => (where ? `${where} (${type})` : type);
@@ -122,7 +123,7 @@ export function layerAt(layers: Json | undefined, path: readonly (string | numbe
         const values = Object.values(members);
         node = values[step > 0 ? step - 1 : values.length + step];
       } else {
-        node = members[step];
+        node = own(members, step);
       }
     } else {
       return undefined;

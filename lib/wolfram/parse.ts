@@ -10,6 +10,7 @@
  * `&` 90, `//` 70. So `-x^2` is `-(x^2)`, `-a/b` is `(-a)/b`, and `"f" -> #^2 &` is
  * `Function["f" -> #^2]`, exactly as in Wolfram.
  */
+import { table } from '../names';
 import {
   type Expr,
   type FunctionExpr,
@@ -59,6 +60,7 @@ export function locate(text: string, offset: number): { line: number; column: nu
 
 /** Parses one Wolfram expression. Throws WolframSyntaxError. */
 export function parse(text: string, options: ParseOptions = {}): Expr {
+  if (typeof text !== 'string') throw new WolframSyntaxError(`expected Wolfram text (a string), not ${text === null ? 'null' : Array.isArray(text) ? 'a list' : typeof text}`, 0, 1, 1);
   const maxLength = options.maxLength ?? DEFAULT_MAX_LENGTH;
   if (text.length > maxLength) {
     throw syntaxError(text, `input is longer than ${maxLength} characters`, maxLength);
@@ -91,20 +93,20 @@ const OPS = new Map<string, boolean>([
   ...UNSUPPORTED_OPS.map((op): [string, boolean] => [op, false]),
 ]);
 
-const COMPARISONS: Record<string, string> = {
+const COMPARISONS: Record<string, string> = table({
   '==': 'Equal',
   '!=': 'Unequal',
   '<': 'Less',
   '>': 'Greater',
   '<=': 'LessEqual',
   '>=': 'GreaterEqual',
-};
+});
 
-const NAMED_CHARACTERS: Record<string, string> = {
+const NAMED_CHARACTERS: Record<string, string> = table({
   Alpha: 'α', Beta: 'β', Gamma: 'γ', Delta: 'δ', Epsilon: 'ε', Lambda: 'λ', Mu: 'μ',
   Pi: 'π', Sigma: 'σ', Theta: 'θ', Omega: 'ω', Times: '×', Degree: '°', Infinity: '∞',
   RightArrow: '→', LeftArrow: '←', Bullet: '•', Ellipsis: '…', Micro: 'µ',
-};
+});
 
 const isDigit = (c: number) => c >= 48 && c <= 57;
 const isAsciiLetter = (c: number) => (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
@@ -433,6 +435,7 @@ class Parser {
   }
 
   private expr(minBp: number): Expr {
+    const base = this.depth;
     if (++this.depth > this.maxDepth) this.fail(`nesting deeper than ${this.maxDepth} levels`);
     try {
       let left = this.nud();
@@ -440,9 +443,13 @@ class Parser {
         const next = this.led(left, minBp);
         if (next === undefined) return left;
         left = next;
+        // Each operator applied here wraps `left` once more without recursing (f[x][x]...,
+        // a ;; b ;; c ;; d ..., x // f // g ...): count it, so that the tree the parser
+        // returns is never deeper than the limit for the code that walks it.
+        if (++this.depth > this.maxDepth) this.fail(`nesting deeper than ${this.maxDepth} levels`);
       }
     } finally {
-      this.depth--;
+      this.depth = base;
     }
   }
 

@@ -9,6 +9,8 @@
  */
 import type { CoderKind } from '../coders/define';
 import { coderDef } from '../coders/registry';
+import { hasOwn, own } from '../names';
+import { jsonProblem } from './validate';
 import { NetError } from '../errors';
 import { NAMED_FUNCTIONS } from '../functions/pure';
 import type { Json, JsonObject, NetJson } from './json';
@@ -30,6 +32,8 @@ import { formatInteger, formatReal, formatString, printExpr, printValue } from '
 
 /** Wolfram InputForm of a net JSON description. Throws NetError 'invalid_net' for what it cannot write. */
 export function printNet(net: Json): string {
+  const problem = jsonProblem(net);
+  if (problem) fail('', `cannot print it: ${problem}`);
   return printNode(net, '');
 }
 
@@ -47,7 +51,7 @@ function printNode(v: Json, at: string): string {
   const args: string[] = [];
   const done = new Set(['type']);
   for (const name of form.positional) {
-    const x = v[name];
+    const x = own(v, name);
     if (x === undefined || name.startsWith('#') || form.arrays.includes(name)) break;
     args.push(printParam(form.params[name]!, x, `${where} "${name}"`));
     done.add(name);
@@ -60,7 +64,7 @@ function printNode(v: Json, at: string): string {
   };
   for (const [name, x] of Object.entries(v)) {
     if (done.has(name) || x === undefined) continue;
-    const kind = form.params[name];
+    const kind = own(form.params, name);
     let text: string;
     const place = `${where} "${name}"`;
     if (kind && !name.startsWith('#')) text = printParam(kind, x, place);
@@ -197,7 +201,7 @@ function printTranspose(v: Json, where: string): string {
 
 /** "Ramp" → Ramp, "ReLU" → "ReLU", "#^2 &" → #^2 & (re-printed canonically). */
 function printFunction(text: string, where: string): string {
-  if (text in NAMED_FUNCTIONS) return formatString(text);
+  if (hasOwn(NAMED_FUNCTIONS, text)) return formatString(text);
   const e = parseText(text, where);
   if (e.kind === 'symbol' || e.kind === 'function') return printExpr(e);
   return fail(where, `expected a function name or a pure function, got ${JSON.stringify(text)}`);
@@ -267,7 +271,7 @@ function printCoder(v: JsonObject, where: string): string {
 function printEndpoint(v: Json, layers: Json | undefined, where: string): string {
   if (typeof v === 'number') return expectInteger(v, where);
   if (typeof v === 'string') return formatString(v);
-  if (isJsonObject(v) && 'NetPort' in v) {
+  if (isJsonObject(v) && hasOwn(v, 'NetPort')) {
     const p = v.NetPort;
     if (typeof p === 'string') return `NetPort[${formatString(p)}]`;
     if (Array.isArray(p)) {

@@ -10,6 +10,9 @@
  * Mathematica-printed example of the upper side; the lower side is from that page
  * alone. Non-finite values print as Indeterminate, Infinity and -Infinity.
  */
+import { table } from '../names';
+import { NetError } from '../errors';
+import { jsonProblem } from './validate';
 import type { Expr } from './ast';
 import { call, symbolName } from './ast';
 import type { GradientTarget, Json, SpecJson } from './json';
@@ -71,14 +74,14 @@ export function formatString(s: string): string {
   return `${out}"`;
 }
 
-const COMPARISON_OPS: Record<string, string> = {
+const COMPARISON_OPS: Record<string, string> = table({
   Equal: '==',
   Unequal: '!=',
   Less: '<',
   Greater: '>',
   LessEqual: '<=',
   GreaterEqual: '>=',
-};
+});
 
 interface Printed {
   text: string;
@@ -217,15 +220,20 @@ export interface ValueFormat extends RealFormat {
  * `reals`), nested lists, strings, `null` as None, booleans, objects as associations.
  */
 export function printValue(v: Json, options: ValueFormat = {}): string {
+  printable(v);
+  return valueText(v, options);
+}
+
+function valueText(v: Json, options: ValueFormat): string {
   if (typeof v === 'number') {
     return !options.reals && Number.isInteger(v) ? formatInteger(v) : formatReal(v, options);
   }
   if (typeof v === 'string') return formatString(v);
   if (typeof v === 'boolean') return v ? 'True' : 'False';
   if (v === null) return 'None';
-  if (Array.isArray(v)) return `{${v.map((x) => printValue(x, options)).join(', ')}}`;
+  if (Array.isArray(v)) return `{${v.map((x) => valueText(x, options)).join(', ')}}`;
   return `<|${Object.entries(v)
-    .map(([k, x]) => `${formatString(k)} -> ${printValue(x, options)}`)
+    .map(([k, x]) => `${formatString(k)} -> ${valueText(x, options)}`)
     .join(', ')}|>`;
 }
 
@@ -251,6 +259,7 @@ export function printRequest(specs: SpecJson | readonly SpecJson[]): string {
  * association of [spec, value] pairs `<|NetPortGradient["Input"] -> {...}, ...|>`.
  */
 export function printResult(result: Json | readonly (readonly [SpecJson, Json])[], options: RealFormat = {}): string {
+  printable(result);
   const format = { ...options, reals: true };
   if (isEntryList(result)) {
     return `<|${result.map(([k, v]) => `${printSpec(k)} -> ${printValue(v, format)}`).join(', ')}|>`;
@@ -275,6 +284,8 @@ export interface DataFormat {
 
 /** Input data: `<|"Input" -> {...}, "Target" -> 3, NetPortGradient["Output"] -> {2, -1}|>`. */
 export function printData(data: Readonly<Record<string, Json>>, options: DataFormat = {}): string {
+  printable(data, true);
+  if (options?.ograd !== undefined) printable(options.ograd, true);
   const ports = Object.entries(data);
   const ograd = Object.entries(options.ograd ?? {});
   const [only] = ports;
@@ -286,4 +297,10 @@ export function printData(data: Readonly<Record<string, Json>>, options: DataFor
     ...ograd.map(([k, v]) => `NetPortGradient[${formatString(k)}] -> ${printValue(v)}`),
   ];
   return `<|${entries.join(', ')}|>`;
+}
+
+/** Printers recurse over their input: check it first (any depth, any value), NetError otherwise. */
+function printable(v: unknown, object = false): void {
+  const problem = object && (typeof v !== 'object' || v === null || Array.isArray(v)) ? `expected an object keyed by port, got ${v === null ? 'null' : Array.isArray(v) ? 'a list' : typeof v}` : jsonProblem(v);
+  if (problem) throw new NetError('invalid_data', `Invalid data: cannot print it: ${problem}`);
 }

@@ -9,6 +9,7 @@
  */
 import type { CoderKind } from '../coders/define';
 import { CODERS, coderDef } from '../coders/registry';
+import { dict, hasOwn, own, setOwn, table } from '../names';
 import { type ErrorCode, NetError } from '../errors';
 import { type CallExpr, type Expr, headName, isSymbol, symbolName } from './ast';
 import { constantValue, describePureFunction, NAMED_FUNCTIONS } from '../functions/pure';
@@ -31,7 +32,9 @@ import {
   slotPorts,
   variadicPort,
 } from './layers';
-import { type ParseOptions, WolframSyntaxError, locate, parse } from './parse';
+import { quote } from '../limits';
+import { exprProblem } from './validate';
+import { DEFAULT_MAX_DEPTH, type ParseOptions, WolframSyntaxError, locate, parse } from './parse';
 import { printExpr } from './print';
 import { fromAst } from '../formats/expr';
 import { fromInternal } from '../formats/internal';
@@ -69,8 +72,14 @@ class Reader {
   }
 }
 
-function read(source: string | Expr, code: Code, options: ParseOptions): { e: Expr; r: Reader } {
-  if (typeof source !== 'string') return { e: source, r: new Reader(undefined, code) };
+function read(source: string | Expr, code: Code, given: ParseOptions): { e: Expr; r: Reader } {
+  const options = parseOptions(given, code);
+  if (typeof source !== 'string') {
+    // An Expr built by hand has no parser to check its nodes or bound its depth.
+    const problem = exprProblem(source, (options.maxDepth ?? DEFAULT_MAX_DEPTH) + 8);
+    if (problem) throw new NetError(code, `${PREFIX[code]}: expected Wolfram text (a string) or an expression: ${problem}`);
+    return { e: source, r: new Reader(undefined, code) };
+  }
   const r = new Reader(source, code);
   try {
     return { e: parse(source, options), r };
@@ -78,6 +87,21 @@ function read(source: string | Expr, code: Code, options: ParseOptions): { e: Ex
     if (err instanceof WolframSyntaxError) throw new NetError(code, `${PREFIX[code]}: ${err.message}`);
     throw err;
   }
+}
+
+/** The reader's options, checked: an object whose limits are positive integers. */
+function parseOptions(options: unknown, code: Code): ParseOptions {
+  if (options === undefined) return {};
+  const fail = (what: string) => {
+    throw new NetError(code, `${PREFIX[code]}: ${what}`);
+  };
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) fail(`the options must be an object, not ${options === null ? 'null' : typeof options}`);
+  const o = options as Record<string, unknown>;
+  for (const key of ['maxDepth', 'maxLength']) {
+    if (o[key] !== undefined && !(typeof o[key] === 'number' && Number.isSafeInteger(o[key]) && (o[key] as number) > 0)) fail(`the option ${key} must be a positive integer`);
+  }
+  if (o.inputName !== undefined && typeof o.inputName !== 'string') fail('the option inputName must be a port name (a string)');
+  return o as ParseOptions;
 }
 
 function optionName(e: Expr): string | undefined {
@@ -101,8 +125,8 @@ function value(e: Expr, r: Reader, where: string | undefined, rules: ValueRules 
   if (e.kind === 'number') return e.value;
   if (e.kind === 'list') return e.items.map((x) => value(x, r, where, rules));
   const head = headName(e);
-  if (e.kind === 'call' && head === 'NumericArray' && e.args[0]) return value(e.args[0], r, where, rules);
-  if (e.kind === 'call' && head === 'RawArray' && e.args.length === 2) return value(e.args[1] as Expr, r, where, rules);
+  if (e.kind === 'call' && head === 'NumericArray' && e.args[0]) return typedArray(e, e.args[0], e.args[1], e.args.length > 2, r, where, rules);
+  if (e.kind === 'call' && head === 'RawArray' && e.args.length === 2) return typedArray(e, e.args[1] as Expr, e.args[0], false, r, where, rules);
   if (rules.special) {
     const special = specialValue(e);
     if (special !== undefined) return special;
@@ -110,6 +134,53 @@ function value(e: Expr, r: Reader, where: string | undefined, rules: ValueRules 
   const v = constantValue(e);
   if (v !== undefined) return v;
   return r.fail(`expected a number or an array of numbers, got ${r.show(e)}`, e, where);
+}
+
+/** NumericArray element types: [lowest, highest, integers only]. */
+const NUMERIC_TYPES: Readonly<Record<string, readonly [number, number, boolean]>> = table({
+  Integer8: [-(2 ** 7), 2 ** 7 - 1, true],
+  Integer16: [-(2 ** 15), 2 ** 15 - 1, true],
+  Integer32: [-(2 ** 31), 2 ** 31 - 1, true],
+  Integer64: [-(2 ** 63), 2 ** 63, true],
+  UnsignedInteger8: [0, 2 ** 8 - 1, true],
+  UnsignedInteger16: [0, 2 ** 16 - 1, true],
+  UnsignedInteger32: [0, 2 ** 32 - 1, true],
+  UnsignedInteger64: [0, 2 ** 64, true],
+  Real16: [-65504, 65504, false],
+  Real32: [-3.4028234663852886e38, 3.4028234663852886e38, false],
+  Real64: [-Number.MAX_VALUE, Number.MAX_VALUE, false],
+});
+
+/**
+ * NumericArray[data, type] and RawArray[type, data]: the data, checked against the
+ * type as Wolfram checks it (an unknown type, or a value outside the type's range, is
+ * refused rather than silently converted); complex arrays and conversion methods are
+ * not supported.
+ */
+function typedArray(e: Expr, data: Expr, typeArg: Expr | undefined, method: boolean, r: Reader, where: string | undefined, rules: ValueRules): Json {
+  const head = headName(e);
+  if (method) return r.fail(`${head} with a conversion method is not supported`, e, where, 'unsupported');
+  let range: readonly [number, number, boolean] | undefined;
+  if (typeArg !== undefined) {
+    const type = typeArg.kind === 'string' ? typeArg.value : undefined;
+    if (type !== undefined && /^Complex/.test(type)) return r.fail(`${head} of type "${type}" is not supported: netport takes real numbers`, typeArg, where, 'unsupported');
+    range = type === undefined ? undefined : own(NUMERIC_TYPES, type);
+    if (!range) return r.fail(`${r.show(typeArg)} is not a ${head} type (${Object.keys(NUMERIC_TYPES).map((t) => `"${t}"`).join(', ')})`, typeArg, where);
+  }
+  const v = value(data, r, where, rules);
+  if (range) {
+    const [lo, hi, integers] = range;
+    const stack: Json[] = [v];
+    while (stack.length > 0) {
+      const x = stack.pop()!;
+      if (Array.isArray(x)) for (const y of x) stack.push(y);
+      else if (typeof x === 'number' && Number.isFinite(x) && (x < lo || x > hi || (integers && !Number.isInteger(x)))) {
+        const type = (typeArg as { value: string }).value;
+        return r.fail(`${head} of type "${type}" holds ${x}, which is not ${integers ? `an integer from ${lo} to ${hi}` : `a number from ${lo} to ${hi}`}`, data, where);
+      }
+    }
+  }
+  return v;
 }
 
 /** Indeterminate, Infinity, -Infinity, DirectedInfinity[±1], as Mathematica may print in results. */
@@ -167,8 +238,8 @@ function layer(e: CallExpr, type: string, form: LayerForm, r: Reader, at: string
       seenOption = true;
       const name = optionName(arg.lhs);
       if (name === undefined) r.fail(`expected an option name, got ${r.show(arg.lhs)}`, arg, where);
-      const place = `${where} "${name}"`;
-      if (name in form.params && !name.startsWith('#')) set(name, param(form.params[name]!, arg.rhs, r, place), arg);
+      const place = `${where} ${quote(name)}`;
+      if (hasOwn(form.params, name) && !name.startsWith('#')) set(name, param(form.params[name]!, arg.rhs, r, place), arg);
       else if (form.arrays.includes(name)) set(name, array(arg.rhs, name, r, place, form.nullable.includes(name)), arg);
       else if (PORT_NAME.test(name)) set(name, portShape(arg.rhs, r, place), arg);
       else if (form.variadic && (name === 'InputPorts' || name === 'Inputs')) slotOptions.push(arg);
@@ -181,7 +252,7 @@ function layer(e: CallExpr, type: string, form: LayerForm, r: Reader, at: string
     if (name === undefined) {
       r.fail(`${type} takes ${form.positional.length} positional argument${form.positional.length === 1 ? '' : 's'}, got ${r.show(arg)}`, arg, where);
     }
-    const place = `${where} "${name}"`;
+    const place = `${where} ${quote(name)}`;
     const v = form.arrays.includes(name) ? array(arg, name, r, place, form.nullable.includes(name)) : param(form.params[name]!, arg, r, place);
     set(name, v, arg);
   });
@@ -189,12 +260,12 @@ function layer(e: CallExpr, type: string, form: LayerForm, r: Reader, at: string
   for (const rule of slotOptions) {
     const name = optionName(rule.lhs) as string;
     if (name === 'InputPorts' || name === 'Inputs') {
-      set('Inputs', inputPorts(rule.rhs, name, slots, r, `${where} "${name}"`), rule);
+      set('Inputs', inputPorts(rule.rhs, name, slots, r, `${where} ${quote(name)}`), rule);
     } else if (slots.includes(name)) {
       const port = variadicPort(slots.indexOf(name) + 1);
-      set(port, portShape(rule.rhs, r, `${where} "${name}"`), rule);
+      set(port, portShape(rule.rhs, r, `${where} ${quote(name)}`), rule);
     } else if (form.ports?.(out).includes(name)) {
-      set(name, portShape(rule.rhs, r, `${where} "${name}"`), rule);
+      set(name, portShape(rule.rhs, r, `${where} ${quote(name)}`), rule);
     } else {
       ignoredOption(type, name, rule, r, where);
     }
@@ -237,9 +308,9 @@ function inputPorts(e: Expr, option: string, slots: readonly string[], r: Reader
 
 /** Options that cannot change a value or a gradient are read and dropped; others are refused. */
 function ignoredOption(head: string, name: string, rule: Expr & { kind: 'rule' }, r: Reader, where: string): void {
-  const ignored = IGNORED_OPTIONS[name];
+  const ignored = own(IGNORED_OPTIONS, name);
   if (!ignored || (ignored.heads && !ignored.heads.includes(head))) {
-    r.fail(`${head} has no option "${name}" that netport supports`, rule, where, 'unsupported');
+    r.fail(`${head} has no option ${quote(name)} that netport supports`, rule, where, 'unsupported');
   }
   const v = optionName(rule.rhs);
   if (ignored.values && (v === undefined || !ignored.values.includes(v))) {
@@ -333,15 +404,15 @@ function padding(e: Expr, r: Reader, where: string): Json {
     const n = integer(x);
     return n !== undefined && n >= 0 ? n : r.fail(`expected a padding size (n, {n1, ...} or {{lo, hi}, ...}), got ${r.show(e)}`, x, where);
   };
-  if (e.kind === 'string') return r.fail(`PaddingSize -> "${e.value}" is not supported`, e, where, 'unsupported');
+  if (e.kind === 'string') return r.fail(`PaddingSize -> ${quote(e.value)} is not supported`, e, where, 'unsupported');
   if (e.kind !== 'list') return natural(e);
   return e.items.map((x) => (x.kind === 'list' && x.items.length === 2 ? x.items.map(natural) : natural(x)));
 }
 
 function elementwiseFunction(e: Expr, r: Reader, where: string): string {
   if (e.kind === 'string') {
-    if (e.value in NAMED_FUNCTIONS) return e.value;
-    return r.fail(`ElementwiseLayer["${e.value}"] is not a function netport knows`, e, where, 'unsupported');
+    if (hasOwn(NAMED_FUNCTIONS, e.value)) return e.value;
+    return r.fail(`ElementwiseLayer[${quote(e.value)}] is not a function netport knows`, e, where, 'unsupported');
   }
   if (e.kind !== 'symbol' && e.kind !== 'function') return r.fail(`expected a function, got ${r.show(e)}`, e, where);
   return describePureFunction(e, 1, { layer: 'ElementwiseLayer', text: r.text, where }).text;
@@ -425,7 +496,7 @@ function portShape(e: Expr, r: Reader, where: string): Json {
   if (e.kind === 'string') {
     if (e.value === 'Real') return 'Real';
     if (e.value === 'Integer') return r.fail('"Integer" ports need a range: use Restricted["Integer", n]', e, where, 'unsupported');
-    return r.fail(`port shape "${e.value}" is not supported`, e, where, 'unsupported');
+    return r.fail(`port shape ${quote(e.value)} is not supported`, e, where, 'unsupported');
   }
   const index = restrictedInteger(e, r, where);
   if (index !== undefined) return { Index: index };
@@ -522,10 +593,10 @@ function container(e: CallExpr, type: 'NetChain' | 'NetGraph', r: Reader, at: st
   if (layersArg.kind === 'list') {
     layers = layersArg.items.map((x, i) => element(x, child(at, String(i + 1))));
   } else if (layersArg.kind === 'assoc') {
-    const named: JsonObject = {};
+    const named: JsonObject = dict();
     for (const entry of layersArg.entries) {
       const name = entry.lhs.kind === 'string' ? entry.lhs.value : r.fail('layer names must be strings', entry.lhs, where);
-      if (name in named) r.fail(`layer "${name}" is given twice`, entry.lhs, where);
+      if (hasOwn(named, name)) r.fail(`layer ${quote(name)} is given twice`, entry.lhs, where);
       named[name] = element(entry.rhs, child(at, JSON.stringify(name)));
     }
     const order = layersArg.entries.map((x) => (x.lhs as { value: string }).value);
@@ -553,8 +624,8 @@ function container(e: CallExpr, type: 'NetChain' | 'NetGraph', r: Reader, at: st
     if (name === undefined) return r.fail(`expected an option name, got ${r.show(opt.lhs)}`, opt.lhs, where);
     // A NetGraph's ports take any name; a NetChain's are Input, Output and its loss ports.
     if (opt.lhs.kind === 'string' && (type === 'NetGraph' || PORT_NAME.test(name))) {
-      if (name in out) r.fail(`${name} is given twice`, opt, where);
-      out[name] = portShape(opt.rhs, r, `${where} "${name}"`);
+      if (hasOwn(out, name)) r.fail(`${name} is given twice`, opt, where);
+      setOwn(out, name, portShape(opt.rhs, r, `${where} ${quote(name)}`));
     } else {
       ignoredOption(type, name, opt, r, where);
     }
@@ -634,21 +705,21 @@ export interface DataOptions extends ParseOptions {
 /** `{0.7, -0.4}` or `<|"Input" -> {...}, "Target" -> 3, NetPortGradient["Output"] -> {2, -1}|>`. */
 export function translateData(source: string | Expr, options: DataOptions = {}): WolframData {
   const { e, r } = read(source, 'invalid_data', options);
-  if (e.kind !== 'assoc') return { data: { [options.inputName ?? 'Input']: value(e, r, 'data') } };
-  const data: JsonObject = {};
-  const ograd: JsonObject = {};
+  if (e.kind !== 'assoc') return { data: dict([[options?.inputName ?? 'Input', value(e, r, 'data')]]) };
+  const data: JsonObject = dict();
+  const ograd: JsonObject = dict();
   for (const { lhs, rhs } of e.entries) {
     if (lhs.kind === 'string') {
-      if (lhs.value in data) r.fail(`"${lhs.value}" is given twice`, lhs);
-      data[lhs.value] = value(rhs, r, `data "${lhs.value}"`);
+      if (hasOwn(data, lhs.value)) r.fail(`${quote(lhs.value)} is given twice`, lhs);
+      data[lhs.value] = value(rhs, r, `data ${quote(lhs.value)}`);
       continue;
     }
     const target = headName(lhs) === 'NetPortGradient' && lhs.kind === 'call' && lhs.args.length === 1 ? lhs.args[0] : undefined;
     if (target?.kind !== 'string') {
       return r.fail(`expected "port" -> value or NetPortGradient["output"] -> gradient, got ${r.show(lhs)}`, lhs, 'data');
     }
-    if (target.value in ograd) r.fail(`NetPortGradient["${target.value}"] is given twice`, lhs);
-    ograd[target.value] = isSymbol(rhs, 'None') ? null : value(rhs, r, `output gradient "${target.value}"`);
+    if (hasOwn(ograd, target.value)) r.fail(`NetPortGradient[${quote(target.value)}] is given twice`, lhs);
+    ograd[target.value] = isSymbol(rhs, 'None') ? null : value(rhs, r, `output gradient ${quote(target.value)}`);
   }
   return Object.keys(ograd).length > 0 ? { data, ograd } : { data };
 }
