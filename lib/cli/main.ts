@@ -130,7 +130,7 @@ function withImages(data: unknown, images: ReadonlyArray<[string | undefined, st
   const byPort = new Map<string, string[]>();
   for (const [port, file] of images) {
     if (port === undefined && inputs.length !== 1) throw new UsageError(`--image ${file}: the net has ${inputs.length} inputs; name the port, --image PORT=${file}`);
-    if (!existsSync(file)) throw new UsageError(`cannot read the image ${JSON.stringify(file)}: no such file`);
+    if (!existsSync(file)) throw new FileError(`the image ${JSON.stringify(file)}`, 'no such file or directory', 'ENOENT');
     const name = port ?? inputs[0]!;
     byPort.set(name, [...(byPort.get(name) ?? []), path.resolve(file)]);
   }

@@ -12,6 +12,7 @@ import type { BackendName } from '../backend';
 import { RENDER_MODES, type RenderMode } from '../render';
 import { Net } from '../runtime';
 import { SALIENCY_METHODS, saliencyAsync, saliencyPng, type SaliencyMethod, type SaliencyResult } from '../saliency';
+import { FileError } from './files';
 import { backendOption, parseSeed, readInput, readNetArgument, UsageError } from './main';
 
 interface SaliencyCliOptions {
@@ -67,7 +68,7 @@ export function registerSaliency(cli: Command): void {
     .option('--init <seed>', 'initialize missing arrays, reproducibly, with this seed', parseSeed)
     .addOption(backendOption())
     .action(async (netArg: string, opts: SaliencyCliOptions) => {
-      if (!existsSync(opts.image)) throw new UsageError(`cannot read the image ${JSON.stringify(opts.image)}: no such file or folder`);
+      if (!existsSync(opts.image)) throw new FileError(`the image ${JSON.stringify(opts.image)}`, 'no such file or directory', 'ENOENT');
       const folder = statSync(opts.image).isDirectory();
       const images = folder ? readdirSync(opts.image).filter((f) => IMAGE_FILES.test(f)).sort().map((f) => path.join(opts.image, f)) : [opts.image];
       if (images.length === 0) throw new UsageError(`the folder ${JSON.stringify(opts.image)} holds no image files`);

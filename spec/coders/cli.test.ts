@@ -74,6 +74,6 @@ describe.each(TEST_BACKENDS)('images on the command line, %s', (backend) => {
 });
 
 test('usage problems with images are one line, exit status 2', async () => {
-  expect(await cli(['eval', NET])).toEqual({ code: 2, out: '', err: 'netport: give the input data: --data FILE, or --image PORT=FILE for a port with an image encoder\n' });
-  expect((await cli(['eval', NET, '--image', 'Input=missing.png'])).err).toBe('netport: cannot read the image "missing.png": no such file\n');
+  expect(await cli(['eval', NET])).toEqual({ code: 2, out: '', err: 'netport: give the input data: --data FILE, or --image PORT=FILE for a port with an image encoder (see netport --help)\n' });
+  expect((await cli(['eval', NET, '--image', 'Input=missing.png'])).err).toBe('netport: cannot read the image "missing.png": no such file or directory (ENOENT)\n');
 });

@@ -104,7 +104,7 @@ describe('usage and other errors', () => {
     const seed = await cli(['eval', NET, '--data', '[1, 1]', '--init', '1.5']);
     expect([seed.code, seed.err]).toEqual([2, 'netport: option \'--init <seed>\' argument \'1.5\' is invalid. "1.5" is not a non-negative integer seed (see netport --help)\n']);
     const missing = await cli(['eval', NET]);
-    expect([missing.code, missing.err]).toEqual([2, "netport: required option '--data <file>' not specified (see netport --help)\n"]);
+    expect([missing.code, missing.err]).toEqual([2, 'netport: give the input data: --data FILE, or --image PORT=FILE for a port with an image encoder (see netport --help)\n']);
     const json = await cli(['frobnicate', '--json']);
     expect(json.code).toBe(2);
     expect(JSON.parse(json.err)).toEqual({ error: { code: 'usage', message: "unknown command 'frobnicate' (see netport --help)" } });

@@ -73,9 +73,9 @@ test('errors: an unknown label, a picture that is not .png, a missing image', as
   expect(jpg.code).toBe(2);
   expect(jpg.err).toMatch(/must name a \.png file/);
   const missing = await cli(['saliency', COLOURS, '--image', 'nope.png', '--out', path.join(scratch, 'x.png')]);
-  expect(missing.code).toBe(2);
+  expect(missing.code).toBe(1);
   expect(missing.err).toMatchInlineSnapshot(`
-"netport: cannot read the image "nope.png": no such file or folder
+"netport: cannot read the image "nope.png": no such file or directory (ENOENT)
 "
 `);
 });
