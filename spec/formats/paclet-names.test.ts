@@ -135,3 +135,11 @@ describe.each(coderNets)('%s', (_, net) => {
     });
   });
 });
+
+test('AggregationLayer: Levels as a ValidatedParameter (the paclet default 2;;)', () => {
+  // Aggregation.m (12.x): $Function EnumT[{Mean, Min, Max, Total}], $Levels ValidatedParameterT[..., 2;;],
+  // $$InputDimensions, $$OutputDimensions.
+  const params = '"Function" -> Max, "Levels" -> ValidatedParameter[2 ;; All], "$InputDimensions" -> {3, 4}, "$OutputDimensions" -> {3}';
+  expect(netFromText(node('Aggregation', params, '{3, 4}', '{3}'))).toEqual({ type: 'AggregationLayer', Function: 'Max', Levels: '2;;All', Input: [3, 4], Output: [3] });
+  expect(printWExpr(toInternal({ type: 'AggregationLayer', Function: 'Mean', Levels: '2;;All', Input: [3, 4] }))).toContain('"Levels" -> ValidatedParameter[Span[2, All]]');
+});
