@@ -53,6 +53,8 @@ export const DeconvolutionLayer = defineLayer({
       derived: ['Dimensionality', 'InputChannels'],
       rename: { $GroupNumber: 'ChannelGroups' },
       fixed: { Interleaving: 'False' },
+      // The paclet's definition and the reference page's options have no "Dilation": written only when not 1.
+      write: (p) => ([p.Dilation as number | number[]].flat().every((d) => d === 1) ? { Dilation: undefined } : {}),
       derive: ({ inputs, outputs }) => ({
         Dimensionality: inputs.Input!.dims.length - 1,
         InputChannels: inputs.Input!.dims[0]!,

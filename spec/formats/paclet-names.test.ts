@@ -143,3 +143,14 @@ test('AggregationLayer: Levels as a ValidatedParameter (the paclet default 2;;)'
   expect(netFromText(node('Aggregation', params, '{3, 4}', '{3}'))).toEqual({ type: 'AggregationLayer', Function: 'Max', Levels: '2;;All', Input: [3, 4], Output: [3] });
   expect(printWExpr(toInternal({ type: 'AggregationLayer', Function: 'Mean', Levels: '2;;All', Input: [3, 4] }))).toContain('"Levels" -> ValidatedParameter[Span[2, All]]');
 });
+
+test('parameters the paclet lacks are not written at their defaults (Deconvolution Dilation, ParametricRamp Levels)', () => {
+  const deconv = (extra: Record<string, unknown>) => printWExpr(toInternal({ type: 'DeconvolutionLayer', OutputChannels: 2, KernelSize: 2, Input: [1, 3, 3], ...extra }));
+  expect(deconv({})).not.toContain('"Dilation"');
+  expect(deconv({ Dilation: 2 })).toContain('"Dilation" -> 2');
+  const ramp = (extra: Record<string, unknown>) => printWExpr(toInternal({ type: 'ParametricRampLayer', Input: [2, 3], ...extra }));
+  expect(ramp({})).not.toContain('"Levels"');
+  expect(ramp({ Levels: 2 })).toContain('"Levels" -> 2');
+  // Read back, an absent Levels is netport's default: one slope per channel, as in 12.x.
+  expect(netFromText(ramp({}))).toMatchObject({ type: 'ParametricRampLayer', Slope: { Dimensions: [2] } });
+});
