@@ -4,10 +4,12 @@
  * as the paclet writes a node, read into netport's description, and nets with coders
  * through every format with their coders kept.
  */
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
+import { main } from '../../lib/cli/main';
 import { isNetError } from '../../lib/errors';
-import { netFromText, readNetBytes, toInternal, writeNet, type NetFormat } from '../../lib/formats';
+import { netFromText, readNetBytes, readNetFile, toInternal, writeNet, type NetFormat } from '../../lib/formats';
 import { printWExpr } from '../../lib/formats/expr';
 import { Net } from '../../lib/runtime';
 import { expectNoLeak, useBackend } from '../helpers/backends';
@@ -162,4 +164,15 @@ test('parameters the paclet lacks are not written at their defaults (Deconvoluti
       net.dispose();
     }
   });
+});
+
+test('netport convert examples/image-classifier.json --to wlnet and back keeps the coders', async () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'netport-coders-'));
+  const wlnet = path.join(dir, 'classifier.wlnet');
+  const json = path.join(dir, 'classifier.json');
+  expect(await main(['convert', path.join(__dirname, '..', '..', 'examples', 'image-classifier.json'), '--to', 'wlnet', '-o', wlnet])).toBe(0);
+  expect(await main(['convert', wlnet, '--to', 'json', '-o', json])).toBe(0);
+  const back = (await readNetFile(json)) as Record<string, unknown>;
+  expect(back.Input).toEqual({ NetEncoder: 'Image', ImageSize: [32, 32], ColorSpace: 'RGB', MeanImage: [0.5, 0.5, 0.5], VarianceImage: [0.0625, 0.0625, 0.0625] });
+  expect(back.Output).toEqual({ NetDecoder: 'Class', Labels: ['red', 'green', 'blue'] });
 });
