@@ -6,6 +6,9 @@
  * (destination -> source NetPaths). Whether Mathematica accepts what is written could not
  * be checked here (no Mathematica): the layout follows the real file.
  */
+import type { Coder } from '../coders/define';
+import { imageChannels, imageSize, type ImageParams } from '../coders/image';
+import { coderOf } from '../coders/registry';
 import { compile, type ContainerPlan, type Plan, type Source, type Target } from '../compile';
 import { NetError } from '../errors';
 import { parseNet, type ContainerNode, type LayerNode, type NetNode } from '../net';
@@ -51,6 +54,39 @@ function tensorT(t: PortType): WExpr {
   return wcall('TensorT', wlist(t.dims.map(wint)), t.index === undefined ? wsym('RealT') : wcall('IndexIntegerT', wint(t.index)));
 }
 
+/**
+ * A port's coder as the paclet's coder definitions name their parameters
+ * (WOLFRAM-NOTES section 9): `NetEncoder["Image", <|"ImageSize" -> {w, h}, "ColorSpace",
+ * "ColorChannels", "Interleaving" -> False, "MeanImage", "VarianceImage" (None when
+ * absent)|>, type]` (Encoders/Image.m; "Method" only when it is not the default
+ * "Stretch", since 12.x has no such parameter), `NetDecoder["Class", <|"Labels",
+ * "Dimensions" -> n|>, type]` (Decoders/Class.m), `NetDecoder["Scalar", ...]` as the real
+ * file shows it; each with "$Version" as the Scalar decoder of the real file has it.
+ */
+function coderExpr(coder: Coder, t: PortType): WExpr {
+  const p = coder.params as Record<string, Json | undefined>;
+  const version: [string, WExpr] = ['$Version', wstr(WRITTEN_VERSION)];
+  const orNone = (v: Json | undefined) => (v === undefined ? wsym('None') : jsonExpr(v));
+  if (coder.def.name === 'Image') {
+    const ip = coder.params as ImageParams;
+    const entries: Array<[string, WExpr]> = [
+      ['ImageSize', jsonExpr(imageSize(ip))],
+      ['ColorSpace', wstr(ip.ColorSpace)],
+      ['ColorChannels', wint(imageChannels(ip))],
+      ['Interleaving', wsym('False')],
+      ['MeanImage', orNone(p.MeanImage)],
+      ['VarianceImage', orNone(p.VarianceImage)],
+    ];
+    if (ip.Method !== 'Stretch') entries.push(['Method', wstr(ip.Method)]);
+    return wcall('NetEncoder', wstr('Image'), wassoc([...entries, version]), tensorT(t));
+  }
+  if (coder.def.name === 'Class') {
+    const labels = p.Labels as Json[];
+    return wcall('NetDecoder', wstr('Class'), wassoc([['Labels', jsonExpr(labels)], ['Dimensions', wint(labels.length)], version]), tensorT(t));
+  }
+  return wcall(coder.def.kind, wstr(coder.def.name), wassoc([version]), tensorT(t));
+}
+
 function arrayExpr(a: NumArray): WExpr {
   // A rank-0 array is a number in Wolfram (NumericArray has rank >= 1).
   if (a.dims.length === 0) return wreal(a.data[0]!);
@@ -86,15 +122,14 @@ class Writer {
     };
   }
 
-  /** Port types; on the whole net, a port the description gives a coder gets it ("Scalar" decoders). */
+  /** Port types; on the whole net, a port the description gives a coder gets it (see coderExpr). */
   private portsAssoc(ports: Ports, top: boolean): Array<[string, WExpr]> {
     const side = (list: Ports['inputs'], output: boolean): WExpr =>
       wassoc(
         list.map(([name, t]) => {
-          const declared = top ? this.rootJson[name] : undefined;
-          const coder = typeof declared === 'object' && declared !== null && !Array.isArray(declared) ? (declared as Record<string, Json>) : undefined;
-          if (output && coder?.NetDecoder === 'Scalar') return [name, wcall('NetDecoder', wstr('Scalar'), wassoc([['$Version', wstr(WRITTEN_VERSION)]]), tensorT(t))];
-          return [name, tensorT(t)];
+          const coder = top ? coderOf(this.rootJson[name]) : undefined;
+          const wanted = output ? 'NetDecoder' : 'NetEncoder';
+          return [name, coder && coder.def.kind === wanted ? coderExpr(coder, t) : tensorT(t)];
         }),
       );
     return [

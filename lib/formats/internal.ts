@@ -208,7 +208,8 @@ function accepted(shape: JsonObject): boolean {
 
 /**
  * NetDecoder["Scalar"]: a scalar result; "Image" encoders and "Class" decoders: the JSON
- * port shapes of the image issue. A coder the validator does not know yet is refused.
+ * port shapes of the image issue, under the parameter names of the paclet's
+ * Encoders/Image.m and Decoders/Class.m. A coder the validator does not know is refused.
  */
 function coder(t: WExpr & { kind: 'call' }, head: 'NetEncoder' | 'NetDecoder', at: Place): Json | undefined {
   const name = t.args[0]?.kind === 'string' ? t.args[0].value : show(t.args[0] ?? t);
@@ -220,14 +221,23 @@ function coder(t: WExpr & { kind: 'call' }, head: 'NetEncoder' | 'NetDecoder', a
     // Until the validator knows the coder, the port keeps its array type ({1}).
     if (!accepted(shape)) return type ? portShape(type, at) : undefined;
   } else if (head === 'NetEncoder' && name === 'Image') {
+    // Encoders/Image.m (12.x): ImageSize {w, h}, ColorSpace, ColorChannels (derived from
+    // it), Interleaving (False: channels first), MeanImage, VarianceImage; Method is read
+    // where a later version writes it.
+    if (params.Interleaving && symbolOf(params.Interleaving) !== 'False') fail([...at, 'Interleaving'], `NetEncoder["Image"] with "Interleaving" -> ${show(params.Interleaving)} (channels last) is not supported`, 'unsupported');
     shape = { NetEncoder: 'Image' };
     for (const key of ['ImageSize', 'ColorSpace', 'MeanImage', 'VarianceImage', 'Method']) {
       const v = params[key];
       if (v !== undefined && symbolOf(v) !== 'None' && symbolOf(v) !== 'Automatic') shape[key] = plainJson(v, [...at, key]);
     }
   } else if (head === 'NetDecoder' && name === 'Class') {
+    // Decoders/Class.m (12.x): Labels, and Dimensions, their count.
     shape = { NetDecoder: 'Class' };
     if (params.Labels) shape.Labels = plainJson(params.Labels, [...at, 'Labels']);
+    const n = params.Dimensions;
+    if (n && Array.isArray(shape.Labels) && !(n.kind === 'integer' && n.value === shape.Labels.length)) {
+      fail([...at, 'Dimensions'], `is ${show(n)}, but the decoder has ${shape.Labels.length} labels`);
+    }
   }
   if (!shape || !accepted(shape)) return fail(at, `${head}["${name}"] is not supported yet`, 'unsupported');
   return shape;

@@ -76,7 +76,8 @@ export function levelSet(ctx: InferContext<unknown>, spec: unknown, rank: number
  */
 export const AggregationLayer = defineLayer({
   type: 'AggregationLayer',
-  wolfram: { positional: ['Function', 'Levels'], params: { Function: 'aggregationFunction', Levels: 'levels' } },
+  // The paclet's Aggregation.m (12.x): "Function", "Levels" a ValidatedParameter, "$InputDimensions", "$OutputDimensions".
+  wolfram: { positional: ['Function', 'Levels'], params: { Function: 'aggregationFunction', Levels: 'levels' }, internal: { validated: ['Levels'] } },
   params: {
     Function: z.enum(['Total', 'Mean', 'Max', 'Min', 'Times']).describe('"Total", "Mean", "Max", "Min" or "Times"'),
     Levels: levelSpecSchema

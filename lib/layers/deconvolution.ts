@@ -46,6 +46,22 @@ export const DeconvolutionLayer = defineLayer({
     // DeconvolutionLayer[n, kernel]; "Stride", PaddingSize, "Dilation", "ChannelGroups" are options (reference page).
     positional: ['OutputChannels', 'KernelSize'],
     params: { OutputChannels: 'posInt', KernelSize: 'dims', Stride: 'dims', PaddingSize: 'padding', Dilation: 'dims', ChannelGroups: 'posInt' },
+    // The paclet's Deconvolution.m (WOLFRAM-NOTES section 9): "InputChannels" derived, the
+    // group count "$GroupNumber", "$InputSize"/"$OutputSize" the spatial sizes; as for
+    // ConvolutionLayer, "Dimensionality" derived and "Interleaving" -> False [inference for 12.x+].
+    internal: {
+      derived: ['Dimensionality', 'InputChannels'],
+      rename: { $GroupNumber: 'ChannelGroups' },
+      fixed: { Interleaving: 'False' },
+      // The paclet's definition and the reference page's options have no "Dilation": written only when not 1.
+      write: (p) => ([p.Dilation as number | number[]].flat().every((d) => d === 1) ? { Dilation: undefined } : {}),
+      derive: ({ inputs, outputs }) => ({
+        Dimensionality: inputs.Input!.dims.length - 1,
+        InputChannels: inputs.Input!.dims[0]!,
+        $InputSize: inputs.Input!.dims.slice(1),
+        $OutputSize: outputs.Output!.dims.slice(1),
+      }),
+    },
   },
   params: {
     OutputChannels: z.number().int().positive().optional().describe('a positive integer'),

@@ -9,7 +9,8 @@ import { defineLayer } from './define';
  */
 export const DropoutLayer = defineLayer({
   type: 'DropoutLayer',
-  wolfram: { positional: ['DropoutProbability'], params: { DropoutProbability: 'real' } },
+  // The paclet's Dropout.m (12.x): "DropoutProbability" and "Method" ("Dropout" or "AlphaDropout"; netport has the first).
+  wolfram: { positional: ['DropoutProbability'], params: { DropoutProbability: 'real' }, internal: { fixed: { Method: '"Dropout"' } } },
   params: {
     DropoutProbability: z.number().min(0).lt(1).default(0.5).describe('a number p with 0 <= p < 1'),
   },

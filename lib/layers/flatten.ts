@@ -11,7 +11,8 @@ import { defineLayer } from './define';
  */
 export const FlattenLayer = defineLayer({
   type: 'FlattenLayer',
-  wolfram: { positional: ['Level'], params: { Level: 'levelOrInfinity' } },
+  // The paclet's Flatten.m: "Level" (12.x); 11.x copies also derive "OutputSize" and 11.0 "Dimensions" (read past).
+  wolfram: { positional: ['Level'], params: { Level: 'levelOrInfinity' }, internal: { derived: ['OutputSize', 'Dimensions'] } },
   params: {
     Level: z
       .union([z.number().int().refine((n) => n !== 0, 'level 0 is not allowed (Wolfram: "level specification should be a non-zero integer")'), z.literal('Infinity')])

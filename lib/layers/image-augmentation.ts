@@ -24,7 +24,17 @@ const PROBABILITIES: ParamCodec = {
  */
 export const ImageAugmentationLayer = defineLayer({
   type: 'ImageAugmentationLayer',
-  wolfram: { positional: ['CropSize'], params: { CropSize: 'dims', ReflectionProbabilities: PROBABILITIES } },
+  wolfram: {
+    positional: ['CropSize'],
+    params: { CropSize: 'dims', ReflectionProbabilities: PROBABILITIES },
+    // The paclet's ImageAugmentation.m (12.x): the crop size is "OutputDimensions";
+    // "$Channels" and "$InputDimensions" derived.
+    internal: {
+      rename: { OutputDimensions: 'CropSize' },
+      write: (p): Record<string, number[]> => (p.CropSize === undefined ? {} : { CropSize: typeof p.CropSize === 'number' ? [p.CropSize, p.CropSize] : (p.CropSize as number[]) }),
+      derive: ({ inputs }) => ({ $Channels: inputs.Input!.dims[0]!, $InputDimensions: inputs.Input!.dims.slice(1) }),
+    },
+  },
   params: {
     CropSize: intOrList('a positive integer or a list {h, w}: the size of the crop'),
     ReflectionProbabilities: z.array(z.number().min(0).max(1)).min(1).max(2).optional().describe('the probabilities of reflection in training, [horizontal, vertical]; no effect at evaluation'),

@@ -45,6 +45,11 @@ export const NormalizationLayer = defineLayer({
       Unbiased: BOOLEAN,
       Method: stringOf(['Standardize', 'RMS']),
     },
+    // The paclet's Normalization.m (12.x): the same names ("AggregationLevels",
+    // "ScalingLevels", "Epsilon"; "$Dimensions", "$StatsDimensions" derived). Its code
+    // unwraps both level parameters with First, so they are written as ValidatedParameter
+    // [inference: the wrapper's head is not shown]; the reader takes them bare too.
+    internal: { validated: ['AggregationLevels', 'ScalingLevels'] },
   },
   params: {
     AggregationLevels: levelSpecSchema

@@ -51,7 +51,14 @@ function source(method: Method, p: number, n: number): number {
  */
 export const PaddingLayer = defineLayer({
   type: 'PaddingLayer',
-  wolfram: { positional: ['Specification'], params: { Specification: 'padding', Padding: PADDING } },
+  wolfram: {
+    positional: ['Specification'],
+    params: { Specification: 'padding', Padding: PADDING },
+    // The paclet's Padding.m (12.x): "Specification", "Padding", derived "$Rank", "$InputSize", "$OutputSize".
+    internal: {
+      derive: ({ inputs, outputs }) => ({ $Rank: inputs.Input!.dims.length, $InputSize: [...inputs.Input!.dims], $OutputSize: [...outputs.Output!.dims] }),
+    },
+  },
   params: {
     Specification: z.array(pair).min(1).describe('a list of [lo, hi] per level of the input'),
     Padding: z

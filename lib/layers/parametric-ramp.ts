@@ -19,7 +19,14 @@ import { defineLayer } from './define';
  */
 export const ParametricRampLayer = defineLayer({
   type: 'ParametricRampLayer',
-  wolfram: { positional: ['Levels'], params: { Levels: 'levels' } },
+  wolfram: {
+    positional: ['Levels'],
+    params: { Levels: 'levels' },
+    // The paclet's ParametricRamp.m (12.x) has no parameter but the derived "$Channels" (a
+    // slope per channel, netport's default Levels 1), so the default is not written; the
+    // 13.x name of the levels parameter was not found, netport's "Levels" is written otherwise.
+    internal: { write: (p) => (p.Levels === 1 ? { Levels: undefined } : {}) },
+  },
   params: {
     Levels: z
       .union([single, z.array(single)])

@@ -63,7 +63,8 @@ function resolveAll(ctx: InferContext<unknown>, spec: unknown, dims: readonly nu
  */
 export const PartLayer = defineLayer({
   type: 'PartLayer',
-  wolfram: { positional: ['Specification'], params: { Specification: 'partSpec' } },
+  // The paclet's Part.m (12.x): "Specification" is a ValidatedParameter.
+  wolfram: { positional: ['Specification'], params: { Specification: 'partSpec' }, internal: { validated: ['Specification'] } },
   params: {
     Specification: z
       .union([index, z.literal('All'), span, z.array(levelSpec).min(1)])

@@ -19,7 +19,8 @@ interface Plan {
  */
 export const ReplicateLayer = defineLayer({
   type: 'ReplicateLayer',
-  wolfram: { positional: ['Specification', 'Level'], params: { Specification: 'replicate', Level: 'int' } },
+  // The paclet's Replicate.m: "Specification" a ValidatedParameter, "Level"; 11.x copies also derive "OutputSize" (read past).
+  wolfram: { positional: ['Specification', 'Level'], params: { Specification: 'replicate', Level: 'int' }, internal: { validated: ['Specification'], derived: ['OutputSize'] } },
   params: {
     Specification: z
       .union([size, z.array(size).min(1)])

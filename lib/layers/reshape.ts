@@ -17,7 +17,8 @@ const show = (spec: readonly Entry[]) => `{${spec.join(', ')}}`;
  */
 export const ReshapeLayer = defineLayer({
   type: 'ReshapeLayer',
-  wolfram: { positional: ['Dimensions'], params: { Dimensions: 'reshape' } },
+  // The paclet's Reshape.m (12.x): "Dimensions" is a ValidatedParameter.
+  wolfram: { positional: ['Dimensions'], params: { Dimensions: 'reshape' }, internal: { validated: ['Dimensions'] } },
   params: {
     Dimensions: z
       .array(entry)

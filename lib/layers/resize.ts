@@ -81,7 +81,22 @@ interface Plan {
  */
 export const ResizeLayer = defineLayer({
   type: 'ResizeLayer',
-  wolfram: { positional: ['Specification'], params: { Specification: SPECIFICATION, Resampling: RESAMPLING } },
+  wolfram: {
+    positional: ['Specification'],
+    params: { Specification: SPECIFICATION, Resampling: RESAMPLING },
+    // The paclet's Resize.m (12.x): "Specification" a ValidatedParameter, "Resampling",
+    // "Dimensionality" (no $) and "$Channels", "$InputSize", "$OutputSize" derived.
+    internal: {
+      validated: ['Specification'],
+      derived: ['Dimensionality'],
+      derive: ({ inputs, outputs }) => ({
+        Dimensionality: inputs.Input!.dims.length - 1,
+        $Channels: inputs.Input!.dims[0]!,
+        $InputSize: inputs.Input!.dims.slice(1),
+        $OutputSize: outputs.Output!.dims.slice(1),
+      }),
+    },
+  },
   params: {
     Specification: z.array(size).min(1).max(2).describe('a list of sizes or {"Scaled": s}, one per spatial dimension'),
     Resampling: z.enum(METHODS).default('Linear').describe('"Linear" or "Nearest"'),

@@ -5,6 +5,8 @@ import { defineLayer } from './define';
 /** SummationLayer: the sum of every element of one example, a scalar. */
 export const SummationLayer = defineLayer({
   type: 'SummationLayer',
+  // The paclet's Summation.m (11.0): no parameters but "Dimensions", derived from the input (read past).
+  wolfram: { positional: [], params: {}, internal: { derived: ['Dimensions'] } },
   params: {},
   inputs: ['Input'],
   infer(ctx) {

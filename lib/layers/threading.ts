@@ -50,6 +50,9 @@ export const ThreadingLayer = defineLayer({
     // ThreadingLayer[f, bspec]: netport supports the broadcasting spec Automatic only.
     positional: ['Function', '#Broadcasting'],
     params: { Function: 'threading', '#Broadcasting': 'automatic' },
+    // The paclet's Threading.m (11.x copy): "Function" (unwrapped with First, as
+    // ElementwiseLayer's ValidatedParameter, which the real 13.0.3 file shows) and "$Dimensions".
+    internal: { validated: ['Function'] },
   },
   params: {
     Function: z

@@ -18,7 +18,8 @@ const swap = z.tuple([nonZero, nonZero]);
  */
 export const TransposeLayer = defineLayer({
   type: 'TransposeLayer',
-  wolfram: { positional: ['Specification'], params: { Specification: 'transpose' } },
+  // The paclet's Transpose.m (12.x): "Specification" is a ValidatedParameter.
+  wolfram: { positional: ['Specification'], params: { Specification: 'transpose' }, internal: { validated: ['Specification'] } },
   params: {
     Specification: z
       .union([nonZero, z.array(z.number().int().positive()).min(1), z.array(swap).min(1)])

@@ -86,8 +86,11 @@ export interface InternalForm {
    * shapes: written by `netport convert`, and compared with a file's when one is read.
    */
   readonly derive?: (shapes: { inputs: Readonly<Record<string, { dims: readonly number[] }>>; outputs: Readonly<Record<string, { dims: readonly number[] }>> }, params: Readonly<Record<string, unknown>>) => Record<string, Json>;
-  /** Parameter values the internal form writes differently (LinearLayer's OutputDimensions as a list). */
-  readonly write?: (params: Readonly<Record<string, unknown>>) => Record<string, Json>;
+  /**
+   * Parameter values the internal form writes differently (LinearLayer's OutputDimensions
+   * as a list); undefined: the parameter is not written (a default the paclet lacks).
+   */
+  readonly write?: (params: Readonly<Record<string, unknown>>) => Record<string, Json | undefined>;
 }
 
 export const NO_PARAMS: WolframForm = { positional: [], params: {} };
