@@ -55,16 +55,32 @@ function tensorOf(a: NumArray): Tensor {
   return tf.tensor(a.data, [...a.dims]);
 }
 
+/** The benchmark's nets, shared with the peer benchmark (scripts/peers.ts). */
+export const NETS = {
+  small: { type: 'NetChain', Input: 8, Layers: [16, 'Tanh', 4] },
+  mlp: {
+    type: 'NetChain',
+    Input: 784,
+    Layers: [256, 'Ramp', 256, 'Ramp', 10, { type: 'SoftmaxLayer' }, { type: 'CrossEntropyLossLayer', TargetForm: 'Index' }],
+  },
+  cnn: {
+    type: 'NetChain',
+    Input: [3, 32, 32],
+    Layers: [
+      { type: 'ConvolutionLayer', OutputChannels: 16, KernelSize: 3 },
+      'Ramp',
+      { type: 'PoolingLayer', KernelSize: 2, Stride: 2 },
+      { type: 'ConvolutionLayer', OutputChannels: 32, KernelSize: 3 },
+      'Ramp',
+      { type: 'PoolingLayer', KernelSize: 2, Stride: 2 },
+      10,
+    ],
+  },
+} as const;
+
 async function mlp(backend: BackendName): Promise<Pair> {
   const batch = 128;
-  const net = await Net.load(
-    {
-      type: 'NetChain',
-      Input: 784,
-      Layers: [256, 'Ramp', 256, 'Ramp', 10, { type: 'SoftmaxLayer' }, { type: 'CrossEntropyLossLayer', TargetForm: 'Index' }],
-    },
-    { backend, initialize: 1 },
-  );
+  const net = await Net.load(NETS.mlp, { backend, initialize: 1 });
   const x = { dims: [batch, 784], data: randomArray(batch * 784, 2) };
   const target = { dims: [batch], data: Float32Array.from({ length: batch }, (_, i) => 1 + (i % 10)) };
   // The hand-written version keeps dense weights as TensorFlow.js does ([in, out]).
@@ -106,22 +122,7 @@ async function mlp(backend: BackendName): Promise<Pair> {
 
 async function cnn(backend: BackendName): Promise<Pair> {
   const batch = 32;
-  const net = await Net.load(
-    {
-      type: 'NetChain',
-      Input: [3, 32, 32],
-      Layers: [
-        { type: 'ConvolutionLayer', OutputChannels: 16, KernelSize: 3 },
-        'Ramp',
-        { type: 'PoolingLayer', KernelSize: 2, Stride: 2 },
-        { type: 'ConvolutionLayer', OutputChannels: 32, KernelSize: 3 },
-        'Ramp',
-        { type: 'PoolingLayer', KernelSize: 2, Stride: 2 },
-        10,
-      ],
-    },
-    { backend, initialize: 1 },
-  );
+  const net = await Net.load(NETS.cnn, { backend, initialize: 1 });
   const x = { dims: [batch, 3, 32, 32], data: randomArray(batch * 3 * 32 * 32, 3) };
   // TensorFlow.js filters are [kh, kw, in, out]; Wolfram's are {out, in, kh, kw}.
   const k1 = tf.keep(tf.transpose(tensorOf(net.array([1, 'Weights'])), [2, 3, 1, 0]));
@@ -168,7 +169,7 @@ async function cnn(backend: BackendName): Promise<Pair> {
 }
 
 async function small(backend: BackendName): Promise<Pair> {
-  const net = await Net.load({ type: 'NetChain', Input: 8, Layers: [16, 'Tanh', 4] }, { backend, initialize: 1 });
+  const net = await Net.load(NETS.small, { backend, initialize: 1 });
   const x = { dims: [8], data: randomArray(8, 4) };
   const w1 = tf.keep(tensorOf(net.array([1, 'Weights'])));
   const b1 = tf.keep(tensorOf(net.array([1, 'Biases'])));
@@ -210,8 +211,11 @@ function callsPerSample(pair: Pair): number {
   return Math.max(1, Math.ceil(5 / each));
 }
 
-/** The raw matMul throughput of the mlp's shapes (forward only), for comparison. */
-function matMulGflops(): number {
+/**
+ * The raw matMul throughput of the mlp's shapes (forward only), for comparison: per
+ * wall-clock second and per CPU second (all threads), which a busy machine disturbs less.
+ */
+function matMulGflops(): { wall: number; cpu: number } {
   const shapes: Array<[number, number, number]> = [
     [128, 784, 256],
     [128, 256, 256],
@@ -228,38 +232,16 @@ function matMulGflops(): number {
   };
   for (let i = 0; i < 5; i++) step();
   const times: number[] = [];
+  const c0 = process.cpuUsage();
   for (let i = 0; i < 30; i++) {
     const t0 = performance.now();
     step();
     times.push(performance.now() - t0);
   }
-  tf.dispose(ts.flat());
-  const flops = shapes.reduce((s, [m, k, n]) => s + 2 * m * k * n, 0);
-  return flops / median(times) / 1e6;
-}
-
-/** The same per CPU second (all threads), which a busy machine disturbs less. */
-function matMulGflopsCpu(): number {
-  const shapes: Array<[number, number, number]> = [
-    [128, 784, 256],
-    [128, 256, 256],
-    [128, 256, 10],
-  ];
-  const ts = shapes.map(([m, k, n]) => [tf.randomNormal([m, k]), tf.randomNormal([k, n])] as const);
-  const step = () => {
-    for (const [a, b] of ts) {
-      const c = tf.matMul(a, b);
-      c.dataSync();
-      c.dispose();
-    }
-  };
-  for (let i = 0; i < 5; i++) step();
-  const c0 = process.cpuUsage();
-  for (let i = 0; i < 30; i++) step();
   const c = process.cpuUsage(c0);
   tf.dispose(ts.flat());
-  const flops = 30 * shapes.reduce((s, [m, k, n]) => s + 2 * m * k * n, 0);
-  return flops / (c.user + c.system) / 1e3;
+  const flops = shapes.reduce((s, [m, k, n]) => s + 2 * m * k * n, 0);
+  return { wall: flops / median(times) / 1e6, cpu: (30 * flops) / (c.user + c.system) / 1e3 };
 }
 
 export function median(xs: number[]): number {
@@ -362,7 +344,10 @@ async function main(argv: string[]): Promise<void> {
         pair.dispose();
       }
     }
-    if (!only || only.includes('mlp')) extras.push(`raw matMul (mlp shapes, forward) on ${backend}: ${matMulGflops().toFixed(1)} GFLOP/s (per CPU second: ${matMulGflopsCpu().toFixed(1)})`);
+    if (!only || only.includes('mlp')) {
+      const raw = matMulGflops();
+      extras.push(`raw matMul (mlp shapes, forward) on ${backend}: ${raw.wall.toFixed(1)} GFLOP/s (per CPU second: ${raw.cpu.toFixed(1)})`);
+    }
   }
   const tfThreads = backends.includes('tensorflow') ? `, libtensorflow threads ${threads ?? 'default'}` : '';
   const machine = `${os.cpus()[0]?.model ?? 'unknown CPU'} x${os.cpus().length}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${os.platform()}${tfThreads}`;

@@ -26,7 +26,7 @@ import type { Readable, Writable } from 'node:stream';
 import { nativePackage, selectBackend, type BackendName } from '../lib/backend';
 import { Net } from '../lib/runtime';
 import type { NumArray } from '../lib/tensors';
-import { median, randomArray } from './bench';
+import { median, NETS, randomArray } from './bench';
 
 /** What PyTorch's eager mode and JAX's jit are measured against. */
 type PeerName = 'jax' | 'torch';
@@ -56,7 +56,7 @@ export function workloads(): Workload[] {
     {
       name: 'small',
       note: 'Linear 8-16-Tanh-4, one example, the input gradient only (overhead-bound)',
-      net: { type: 'NetChain', Input: 8, Layers: [16, 'Tanh', 4] },
+      net: NETS.small,
       data: { Input: { dims: [8], data: randomArray(8, 4) } },
       gradients: [{ request: 'Input', name: 'Input' }],
       arrays: linearArrays([1, 3]),
@@ -64,11 +64,7 @@ export function workloads(): Workload[] {
     {
       name: 'mlp',
       note: 'Linear 784-256-Ramp-256-Ramp-10, softmax + Index cross-entropy, batch 128, gradients of all arrays and the input',
-      net: {
-        type: 'NetChain',
-        Input: 784,
-        Layers: [256, 'Ramp', 256, 'Ramp', 10, { type: 'SoftmaxLayer' }, { type: 'CrossEntropyLossLayer', TargetForm: 'Index' }],
-      },
+      net: NETS.mlp,
       data: {
         Input: { dims: [batchMlp, 784], data: randomArray(batchMlp * 784, 2) },
         Target: { dims: [batchMlp], data: Int32Array.from({ length: batchMlp }, (_, i) => 1 + (i % 10)) },
@@ -79,19 +75,7 @@ export function workloads(): Workload[] {
     {
       name: 'cnn',
       note: 'input {3, 32, 32}, Conv 16 3x3, Ramp, Pool 2/2, Conv 32 3x3, Ramp, Pool 2/2, Linear 10, batch 32, all gradients',
-      net: {
-        type: 'NetChain',
-        Input: [3, 32, 32],
-        Layers: [
-          { type: 'ConvolutionLayer', OutputChannels: 16, KernelSize: 3 },
-          'Ramp',
-          { type: 'PoolingLayer', KernelSize: 2, Stride: 2 },
-          { type: 'ConvolutionLayer', OutputChannels: 32, KernelSize: 3 },
-          'Ramp',
-          { type: 'PoolingLayer', KernelSize: 2, Stride: 2 },
-          10,
-        ],
-      },
+      net: NETS.cnn,
       data: { Input: { dims: [batchCnn, 3, 32, 32], data: randomArray(batchCnn * 3 * 32 * 32, 3) } },
       gradients: withArrays([1, 4, 7]),
       arrays: linearArrays([1, 4, 7]),

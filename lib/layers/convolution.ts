@@ -4,6 +4,7 @@ import { tf } from '../backend/tf';
 import { formatDims } from '../shapes';
 import { intOrList, paddingPairs, paddingSchema, perDimension, range, realInput, WEIGHTS_AND_BIASES } from './common';
 import { defineLayer } from './define';
+import type { InternalForm } from './wolfram-form';
 
 /** Everything the forward pass needs, resolved per spatial dimension at inference. */
 export interface ConvGeometry {
@@ -17,6 +18,43 @@ export interface ConvGeometry {
 }
 
 const perDim = 'a positive integer or a list of them, one per spatial dimension';
+
+/** The Wolfram form's parameter kinds, shared with DeconvolutionLayer. */
+export const CONVOLUTION_FORM = {
+  OutputChannels: 'posInt',
+  KernelSize: 'dims',
+  Stride: 'dims',
+  PaddingSize: 'padding',
+  Dilation: 'dims',
+  ChannelGroups: 'posInt',
+} as const;
+
+/**
+ * The internal form, shared with DeconvolutionLayer: Dimensionality and InputChannels
+ * derived, the group count "$GroupNumber", "Interleaving" -> False; $InputSize and
+ * $OutputSize the spatial dimensions ($$InputSize, $$OutputSize there).
+ */
+export const CONVOLUTION_INTERNAL: InternalForm = {
+  derived: ['Dimensionality', 'InputChannels'],
+  rename: { $GroupNumber: 'ChannelGroups' },
+  fixed: { Interleaving: 'False' },
+  derive: ({ inputs, outputs }) => ({
+    Dimensionality: inputs.Input!.dims.length - 1,
+    InputChannels: inputs.Input!.dims[0]!,
+    $InputSize: inputs.Input!.dims.slice(1),
+    $OutputSize: outputs.Output!.dims.slice(1),
+  }),
+};
+
+/** The parameters, shared with DeconvolutionLayer. */
+export const CONVOLUTION_PARAMS = {
+  OutputChannels: z.number().int().positive().optional().describe('a positive integer'),
+  KernelSize: intOrList(perDim).optional(),
+  Stride: intOrList(perDim).default(1),
+  PaddingSize: paddingSchema.default(0),
+  Dilation: intOrList(perDim).default(1),
+  ChannelGroups: z.number().int().positive().default(1).describe('a positive integer'),
+};
 
 /**
  * ConvolutionLayer over 1, 2 or 3 spatial dimensions of a channel-first input: a
@@ -36,38 +74,13 @@ export const ConvolutionLayer = defineLayer({
   wolfram: {
     // ConvolutionLayer[n, kernel]; "Stride", "PaddingSize", "Dilation", "ChannelGroups" are options.
     positional: ['OutputChannels', 'KernelSize'],
-    params: {
-      OutputChannels: 'posInt',
-      KernelSize: 'dims',
-      Stride: 'dims',
-      PaddingSize: 'padding',
-      Dilation: 'dims',
-      ChannelGroups: 'posInt',
-    },
+    params: CONVOLUTION_FORM,
     // The paclet's definition (ConvolutionLayer.m): Dimensionality and InputChannels are
     // derived; the group count is "$GroupNumber" there [inference: also in 13.x files];
     // "Interleaving" -> True (channels last) is not supported.
-    internal: {
-      derived: ['Dimensionality', 'InputChannels'],
-      rename: { $GroupNumber: 'ChannelGroups' },
-      fixed: { Interleaving: 'False' },
-      // $InputSize and $OutputSize: the spatial dimensions ($$InputSize, $$OutputSize there).
-      derive: ({ inputs, outputs }) => ({
-        Dimensionality: inputs.Input!.dims.length - 1,
-        InputChannels: inputs.Input!.dims[0]!,
-        $InputSize: inputs.Input!.dims.slice(1),
-        $OutputSize: outputs.Output!.dims.slice(1),
-      }),
-    },
+    internal: CONVOLUTION_INTERNAL,
   },
-  params: {
-    OutputChannels: z.number().int().positive().optional().describe('a positive integer'),
-    KernelSize: intOrList(perDim).optional(),
-    Stride: intOrList(perDim).default(1),
-    PaddingSize: paddingSchema.default(0),
-    Dilation: intOrList(perDim).default(1),
-    ChannelGroups: z.number().int().positive().default(1).describe('a positive integer'),
-  },
+  params: CONVOLUTION_PARAMS,
   arrays: WEIGHTS_AND_BIASES,
   inputs: ['Input'],
   infer(ctx) {

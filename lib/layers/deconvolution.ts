@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { tf } from '../backend/tf';
 import { formatDims } from '../shapes';
 import { intOrList, paddingPairs, paddingSchema, perDimension, range, realInput } from './common';
-import { convolve } from './convolution';
+import { CONVOLUTION_FORM, CONVOLUTION_INTERNAL, CONVOLUTION_PARAMS, convolve } from './convolution';
 import { defineLayer } from './define';
 
 interface Geometry {
@@ -18,8 +18,6 @@ interface Geometry {
   /** Kernel equal to the stride, no dilation, one group: the windows tile the output. */
   readonly tiles: boolean;
 }
-
-const perDim = 'a positive integer or a list of them, one per spatial dimension';
 
 /**
  * DeconvolutionLayer (a transposed convolution) over 1, 2 or 3 spatial dimensions of a
@@ -45,32 +43,17 @@ export const DeconvolutionLayer = defineLayer({
   wolfram: {
     // DeconvolutionLayer[n, kernel]; "Stride", PaddingSize, "Dilation", "ChannelGroups" are options (reference page).
     positional: ['OutputChannels', 'KernelSize'],
-    params: { OutputChannels: 'posInt', KernelSize: 'dims', Stride: 'dims', PaddingSize: 'padding', Dilation: 'dims', ChannelGroups: 'posInt' },
+    params: CONVOLUTION_FORM,
     // The paclet's Deconvolution.m (WOLFRAM-NOTES section 9): "InputChannels" derived, the
     // group count "$GroupNumber", "$InputSize"/"$OutputSize" the spatial sizes; as for
     // ConvolutionLayer, "Dimensionality" derived and "Interleaving" -> False [inference for 12.x+].
     internal: {
-      derived: ['Dimensionality', 'InputChannels'],
-      rename: { $GroupNumber: 'ChannelGroups' },
-      fixed: { Interleaving: 'False' },
+      ...CONVOLUTION_INTERNAL,
       // The paclet's definition and the reference page's options have no "Dilation": written only when not 1.
       write: (p) => ([p.Dilation as number | number[]].flat().every((d) => d === 1) ? { Dilation: undefined } : {}),
-      derive: ({ inputs, outputs }) => ({
-        Dimensionality: inputs.Input!.dims.length - 1,
-        InputChannels: inputs.Input!.dims[0]!,
-        $InputSize: inputs.Input!.dims.slice(1),
-        $OutputSize: outputs.Output!.dims.slice(1),
-      }),
     },
   },
-  params: {
-    OutputChannels: z.number().int().positive().optional().describe('a positive integer'),
-    KernelSize: intOrList(perDim).optional(),
-    Stride: intOrList(perDim).default(1),
-    PaddingSize: paddingSchema.default(0),
-    Dilation: intOrList(perDim).default(1),
-    ChannelGroups: z.number().int().positive().default(1).describe('a positive integer'),
-  },
+  params: CONVOLUTION_PARAMS,
   arrays: [
     { name: 'Weights', init: 'weights' },
     { name: 'Biases', nullable: true, init: 'zeros' },
