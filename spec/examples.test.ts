@@ -9,7 +9,7 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { main } from '../lib/cli/main';
+import { runCli } from './helpers/cli';
 import { decodeImage } from '../lib/coders/pixels';
 import { expectNoLeak, TEST_BACKENDS, useBackend } from './helpers/backends';
 
@@ -42,23 +42,7 @@ export function difference(actual: string, expected: string): string | undefined
   return undefined;
 }
 
-async function cli(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const o = jest.spyOn(process.stdout, 'write').mockImplementation((c) => (out.push(String(c)), true));
-  const e = jest.spyOn(process.stderr, 'write').mockImplementation((c) => (err.push(String(c)), true));
-  const cwd = process.cwd();
-  process.chdir(ROOT);
-  try {
-    const code = await main(args);
-    return { code, out: out.join(''), err: err.join('') };
-  } finally {
-    process.chdir(cwd);
-    process.exitCode = undefined;
-    o.mockRestore();
-    e.mockRestore();
-  }
-}
+const cli = (args: string[]) => runCli(args, { cwd: ROOT });
 
 const examples = galleryCommands(readFileSync(GALLERY, 'utf8'));
 

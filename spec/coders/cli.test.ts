@@ -5,7 +5,7 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { main } from '../../lib/cli/main';
+import { runCli } from '../helpers/cli';
 import { Net } from '../../lib/runtime';
 import { expectNoLeak, TEST_BACKENDS, useBackend } from '../helpers/backends';
 
@@ -14,19 +14,7 @@ const NET = path.join(ROOT, 'examples', 'image-classifier.json');
 const PHOTO = path.join(ROOT, 'examples', 'photo.jpg');
 const RED = path.join(ROOT, 'fixtures', 'cases', 'images', 'rgb-6x4.png');
 
-async function cli(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const o = jest.spyOn(process.stdout, 'write').mockImplementation((c) => (out.push(String(c)), true));
-  const e = jest.spyOn(process.stderr, 'write').mockImplementation((c) => (err.push(String(c)), true));
-  try {
-    return { code: await main(args), out: out.join(''), err: err.join('') };
-  } finally {
-    process.exitCode = undefined;
-    o.mockRestore();
-    e.mockRestore();
-  }
-}
+const cli = (args: string[]) => runCli(args);
 
 describe.each(TEST_BACKENDS)('images on the command line, %s', (backend) => {
   beforeAll(() => useBackend(backend));

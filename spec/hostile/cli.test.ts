@@ -10,28 +10,13 @@ import * as path from 'node:path';
 import { fileError, readFileBytes } from '../../lib/cli/files';
 import { main, outputError, reportError } from '../../lib/cli/main';
 import { useBackend } from '../helpers/backends';
+import { runCli } from '../helpers/cli';
 
 const ROOT = path.join(__dirname, '..', '..');
 const NET = JSON.stringify({ type: 'LinearLayer', OutputDimensions: 1, Input: 2, Weights: [[1, 2]], Biases: [0] });
 let dir: string;
 
-async function cli(args: string[], env: Record<string, string> = {}): Promise<{ code: number; out: string; err: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const o = jest.spyOn(process.stdout, 'write').mockImplementation((c) => (out.push(String(c)), true));
-  const e = jest.spyOn(process.stderr, 'write').mockImplementation((c) => (err.push(String(c)), true));
-  const saved = { ...process.env };
-  Object.assign(process.env, env);
-  try {
-    const code = await main(args);
-    return { code, out: out.join(''), err: err.join('') };
-  } finally {
-    process.env = saved;
-    process.exitCode = undefined;
-    o.mockRestore();
-    e.mockRestore();
-  }
-}
+const cli = (args: string[], env: Record<string, string> = {}) => runCli(args, { env });
 
 beforeAll(async () => {
   await useBackend('cpu');

@@ -5,7 +5,7 @@
 import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { main } from '../../lib/cli/main';
+import { runCli } from '../helpers/cli';
 import { decodeImage } from '../../lib/coders/pixels';
 import { expectNoLeak, useBackend } from '../helpers/backends';
 
@@ -13,20 +13,7 @@ const ROOT = path.join(__dirname, '..', '..');
 const SMALL = path.join(ROOT, 'fixtures', 'cases', 'images', 'rgb-6x4.png');
 const COLOURS = path.join(ROOT, 'examples', 'colours.wl');
 
-async function cli(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const o = jest.spyOn(process.stdout, 'write').mockImplementation((c) => (out.push(String(c)), true));
-  const e = jest.spyOn(process.stderr, 'write').mockImplementation((c) => (err.push(String(c)), true));
-  try {
-    const code = await main(args);
-    return { code, out: out.join(''), err: err.join('') };
-  } finally {
-    process.exitCode = undefined;
-    o.mockRestore();
-    e.mockRestore();
-  }
-}
+const cli = (args: string[]) => runCli(args);
 
 let scratch: string;
 beforeAll(async () => {
