@@ -23,7 +23,7 @@ import { ERROR_CODES, NetError, netError, type ErrorCode } from './errors';
 import { resolveNet } from './formats/resolve';
 import { hasOwn } from './names';
 import { parseNet } from './net';
-import { formatOption, gradientsOption, optionsObject } from './options';
+import { formatOption, gradientsOption, optionsObject, outputsOption } from './options';
 import { parseSpec, resolveSpec, type SpecTarget } from './paths';
 import type { Reply, Request, WireError, WorkerInit } from './pool-worker';
 import type { EvaluateOptions, GradientRequest, GradientResult, LoadOptions, Result, ResultValue } from './runtime';
@@ -104,17 +104,25 @@ export class NetPool {
   async evaluate<F extends 'nested' | 'typed' = 'nested'>(data: unknown, options?: EvaluateOptions<F>): Promise<Result<ResultValue<F>>> {
     this.check();
     const opts = optionsObject('evaluate', options) as EvaluateOptions<F>;
+    // Checked in Net.evaluate's order, so that the first error is the one it reports.
+    outputsOption(opts.outputs);
     const shape = formatOption(opts.format);
+    const requests = gradientsOption(opts.gradients) as GradientRequest[];
+    const kinds = this.kinds(requests);
     const plan = this.plan;
     rejectImages(data, plan.inputs.map((p) => p.name));
     const prepared = prepareData(plan, data);
     const parts = prepared.batched ? Math.min(this.slots.length, prepared.batch) : 1;
     const format = (r: Result<NumArray>): Result<ResultValue<F>> => (shape === 'typed' ? r : nested(r)) as Result<ResultValue<F>>;
+    let ograd: Record<string, unknown> | undefined;
+    if (opts.ograd !== undefined) {
+      ograd = isRecord(opts.ograd) ? classOgrads(opts.ograd, this.coders, prepared.batch, prepared.batched) : (opts.ograd as Record<string, unknown>);
+      prepareOgrad(plan, ograd, prepared);
+    }
     if (parts === 1) {
       const slot = this.slots[this.turn++ % this.slots.length]!;
       return format((await this.call(slot, { op: 'evaluate', data, options: { ...opts } })) as Result<NumArray>);
     }
-    const requests = gradientsOption(opts.gradients) as GradientRequest[];
     const statistics = opts.batchNorm ?? this.batchNorm;
     if (statistics === 'batch' && requests.length > 0 && plan.nodes.some((n) => n.layer.def.type === 'BatchNormalizationLayer')) {
       throw netError(
@@ -123,11 +131,6 @@ export class NetPool {
       );
     }
     const record: Record<string, unknown> = plan.inputs.length === 1 && (!isRecord(data) || isTyped(data)) ? { [plan.inputs[0]!.name]: data } : (data as Record<string, unknown>);
-    let ograd: Record<string, unknown> | undefined;
-    if (opts.ograd !== undefined) {
-      ograd = isRecord(opts.ograd) ? classOgrads(opts.ograd, this.coders, prepared.batch, prepared.batched) : (opts.ograd as Record<string, unknown>);
-      prepareOgrad(plan, ograd, prepared); // its errors, before anything is sent
-    }
     const sizes = Array.from({ length: parts }, (_, i) => Math.floor(prepared.batch / parts) + (i < prepared.batch % parts ? 1 : 0));
     let start = 0;
     const calls = sizes.map((size, i) => {
@@ -141,7 +144,7 @@ export class NetPool {
       return this.call(this.slots[i]!, { op: 'evaluate', data: partData, options: partOptions }, transfer) as Promise<Result<NumArray>>;
     });
     const results = await settle(calls);
-    return format(combine(results, this.kinds(requests)));
+    return format(combine(results, kinds));
   }
 
   /** Net.setArray in every worker. */
@@ -197,7 +200,13 @@ export class NetPool {
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       slot.pending.set(id, { resolve, reject });
-      slot.worker.postMessage({ ...request, id }, transfer);
+      try {
+        slot.worker.postMessage({ ...request, id }, transfer);
+      } catch (e) {
+        // A function, a symbol or a class instance among the data or options.
+        slot.pending.delete(id);
+        reject(netError('invalid_data', `NetPool: the ${request.op === 'evaluate' ? 'data or options' : 'value'} cannot be sent to a worker: ${e instanceof Error ? e.message : String(e)}`));
+      }
     });
   }
 

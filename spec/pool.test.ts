@@ -135,11 +135,20 @@ describe.each(TEST_BACKENDS)('NetPool on %s', (backend) => {
       [mlpData(4), { outputs: ['Nope'] }],
       [{ Input: { dims: [4, 11], data: new Float32Array(44) }, Target: [1, 2, 3, 4] }, {}],
       [mlpData(4), { gradients: ['Target'] }],
+      [{ Input: [[1]], Target: [1] }, { gradients: [[1, 'Nope']] }],
+      [mlpData(3), { gradients: 'Input' }],
     ];
     for (const [data, opts] of cases) {
       const expected = await thrown(() => net.evaluate(data, opts));
       expect(await thrown(pool.evaluate(data, opts))).toEqual(expected);
     }
+    for (const batch of [1, 4]) {
+      const opts = { gradients: ['All'], ograd: { Loss: () => 1 } as unknown as Record<string, unknown> };
+      expect(await thrown(pool.evaluate(mlpData(batch), opts))).toEqual(await thrown(() => net.evaluate(mlpData(batch), opts)));
+    }
+    const odd = await thrown(pool.evaluate(mlpData(4), { gradients: ['All'], extra: () => 1 } as unknown as Record<string, unknown>));
+    expect(odd.code).toBe('invalid_data');
+    expect(odd.message).toMatch(/^NetPool: the data or options cannot be sent to a worker: /);
     await pool.evaluate(mlpData(6), { gradients: ['All'] });
     expect(await pool.tensors()).toEqual(before);
     const bare = await NetPool.load(PLAIN, { workers: 1, backend });
