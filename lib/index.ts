@@ -55,3 +55,6 @@ export { unitOgrad } from './objective';
 /** Saliency maps (the plain gradient, SmoothGrad, Integrated Gradients) and their pictures. */
 export { displayInput, SALIENCY_METHODS, saliency, saliencyAsync, saliencyPng, type SaliencyMethod, type SaliencyOptions, type SaliencyResult } from './saliency';
 export { RENDER_MODES, renderSaliency, type Picture, type RenderMode, type RenderOptions } from './render';
+
+/** A net on worker threads: a batch split across them (wasm uses one core per thread). */
+export { NetPool, type PoolOptions } from './pool';

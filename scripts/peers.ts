@@ -1,5 +1,5 @@
 /**
- * `npm run bench:peers [-- --torch] [-- --json] [-- --backend wasm,tensorflow] [-- --only mlp] [-- --time 300] [-- --rounds 8]`
+ * `npm run bench:peers [-- --torch] [-- --json] [-- --backend wasm,tensorflow] [-- --only mlp] [-- --time 300] [-- --rounds 8] [-- --pool 2]`
  *
  * netport against what a user would pick instead, on the same CPU: JAX (jit) always,
  * PyTorch (eager) with --torch. The benchmark's `small`, `mlp` and `cnn` workloads
@@ -15,6 +15,9 @@
  * ~/.cache/netport/peers-venv from PyPI (jax[cpu]; torch with --torch, from PyTorch's
  * CPU wheel index when reachable, else from PyPI, which brings about 5 GB of CUDA
  * libraries it does not use here). PYTHON picks the interpreter that makes it (python3).
+ *
+ * With wasm among the backends, a NetPool of `--pool N` wasm workers (default 2, 0 for none,
+ * lib/pool.ts) is timed as one more netport row, "wasm xN": the batch split across N threads.
  */
 import { spawn, spawnSync, type ChildProcessByStdio } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -24,6 +27,7 @@ import * as path from 'node:path';
 import * as readline from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
 import { nativePackage, selectBackend, type BackendName } from '../lib/backend';
+import { NetPool } from '../lib/pool';
 import { Net } from '../lib/runtime';
 import type { NumArray } from '../lib/tensors';
 import { median, NETS, randomArray } from './bench';
@@ -238,9 +242,25 @@ function timeCalls(call: () => unknown, ms: number): number[] {
   }
 }
 
+/** timeCalls for an asynchronous call (a NetPool's). */
+async function timeCallsAsync(call: () => Promise<unknown>, ms: number): Promise<number[]> {
+  for (let i = 0; i < 2; i++) await call();
+  const samples: number[] = [];
+  const start = performance.now();
+  for (;;) {
+    const t0 = performance.now();
+    await call();
+    const t1 = performance.now();
+    samples.push(t1 - t0);
+    if (t1 - start >= ms && samples.length >= 3) return samples;
+  }
+}
+
 export interface PeerRow {
   name: string;
   backend: BackendName;
+  /** A NetPool's worker threads (the "wasm x2" row); absent for one Net in this process. */
+  workers?: number;
   peer: PeerName;
   peer_version: string;
   netport_ms: number;
@@ -267,6 +287,7 @@ async function main(argv: string[]): Promise<void> {
   const only = arg('--only')?.split(',');
   const budget = Number(arg('--time') ?? 300);
   const rounds = Number(arg('--rounds') ?? 8);
+  const poolWorkers = backends.includes('wasm') ? Number(arg('--pool') ?? 2) : 0;
   process.env.TF_CPP_MIN_LOG_LEVEL ??= '1';
   if (!nativePackage() && !arg('--backend')) log('@tensorflow/tfjs-node is not installed: netport runs on wasm only');
 
@@ -276,6 +297,7 @@ async function main(argv: string[]): Promise<void> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'netport-peers-'));
   const nets = new Map<string, Map<BackendName, Net>>();
   const calls = new Map<string, Map<BackendName, () => NumArray[]>>();
+  const pools = new Map<string, { pool: NetPool; call: () => Promise<NumArray[]> }>();
   const started: Peer[] = [];
   try {
     for (const w of chosen) {
@@ -294,6 +316,12 @@ async function main(argv: string[]): Promise<void> {
         w.name,
         new Map(backends.map((b) => [b, () => byBackend.get(b)!.evaluate(input, { gradients: requests, format: 'typed' }).gradients.map((g) => g.value)])),
       );
+      if (poolWorkers > 1) {
+        const pool = await NetPool.load(w.net, { backend: 'wasm', workers: poolWorkers, initialize: 1 });
+        const first = byBackend.values().next().value!;
+        for (const [i, a] of w.arrays) await pool.setArray([i, a], first.array([i, a]));
+        pools.set(w.name, { pool, call: async () => (await pool.evaluate(input, { gradients: requests, format: 'typed' })).gradients.map((g) => g.value) });
+      }
     }
     writeInputs(dir, chosen.map((w) => ({ w, net: nets.get(w.name)!.get(backends[0]!)! })));
     for (const name of peers) started.push(await Peer.start(name, dir));
@@ -311,12 +339,24 @@ async function main(argv: string[]): Promise<void> {
           }
           worst = Math.max(worst, drift);
         }
+        const pooled = pools.get(w.name);
+        if (pooled) {
+          const ours = await pooled.call();
+          const drift = maxRelDiff(ours, readGradients(path.join(dir, `${peer.name}-${w.name}.bin`), ours));
+          if (!(drift <= 1e-5)) throw new Error(`bench:peers: ${w.name}: netport's wasm pool and ${peer.version} disagree (max relative difference ${drift.toExponential(2)})`);
+          worst = Math.max(worst, drift);
+        }
       }
     }
 
-    type Tool = { kind: 'netport'; backend: BackendName } | { kind: 'peer'; peer: Peer };
-    const tools: Tool[] = [...backends.map((backend) => ({ kind: 'netport' as const, backend })), ...started.map((peer) => ({ kind: 'peer' as const, peer }))];
-    const label = (t: Tool) => (t.kind === 'netport' ? `netport ${t.backend}` : t.peer.name);
+    type Tool = { kind: 'netport'; backend: BackendName } | { kind: 'pool' } | { kind: 'peer'; peer: Peer };
+    const tools: Tool[] = [
+      ...backends.map((backend) => ({ kind: 'netport' as const, backend })),
+      ...(poolWorkers > 1 ? [{ kind: 'pool' as const }] : []),
+      ...started.map((peer) => ({ kind: 'peer' as const, peer })),
+    ];
+    const poolLabel = `wasm x${poolWorkers}`;
+    const label = (t: Tool) => (t.kind === 'netport' ? `netport ${t.backend}` : t.kind === 'pool' ? `netport ${poolLabel}` : t.peer.name);
     const samples = new Map<string, number[]>();
     for (let round = 0; round < rounds; round++) {
       for (const w of chosen) {
@@ -330,6 +370,9 @@ async function main(argv: string[]): Promise<void> {
             await selectBackend(tool.backend);
             global.gc?.();
             got = timeCalls(calls.get(w.name)!.get(tool.backend)!, budget);
+          } else if (tool.kind === 'pool') {
+            global.gc?.();
+            got = await timeCallsAsync(pools.get(w.name)!.call, budget);
           } else {
             got = await tool.peer.time(w.name, budget);
           }
@@ -350,6 +393,13 @@ async function main(argv: string[]): Promise<void> {
           rows.push({ name: w.name, backend, peer: peer.name, peer_version: peer.version, netport_ms: round(ours, 3), peer_ms: round(theirs, 3), ratio: round(ours / theirs, 2), note: w.note });
         }
       }
+      if (pools.has(w.name)) {
+        const ours = med(w.name, { kind: 'pool' });
+        for (const peer of started) {
+          const theirs = med(w.name, { kind: 'peer', peer });
+          rows.push({ name: w.name, backend: 'wasm', workers: poolWorkers, peer: peer.name, peer_version: peer.version, netport_ms: round(ours, 3), peer_ms: round(theirs, 3), ratio: round(ours / theirs, 2), note: w.note });
+        }
+      }
     }
     const machine = `${os.cpus()[0]?.model ?? 'unknown CPU'} x${os.cpus().length}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${os.platform()}`;
     if (json) {
@@ -362,14 +412,16 @@ async function main(argv: string[]): Promise<void> {
       `gradients: every peer's equal to netport's on every backend, max relative difference ${worst.toExponential(1)} (limit 1e-5)`,
       '',
     ];
-    const head = [...backends.map((b) => `netport ${b} ms`), ...started.map((p) => `${p.name} ms`)];
-    const ratios = started.flatMap((p) => backends.map((b) => `${b} / ${p.name}`));
+    const lanes = [...backends.map((b) => ({ label: b, backend: b, workers: undefined as number | undefined })), ...(poolWorkers > 1 ? [{ label: poolLabel, backend: 'wasm' as BackendName, workers: poolWorkers }] : [])];
+    const laneRow = (w: string, l: (typeof lanes)[number], peer: string) => rows.find((r) => r.name === w && r.backend === l.backend && r.workers === l.workers && r.peer === peer)!;
+    const head = [...lanes.map((l) => `netport ${l.label} ms`), ...started.map((p) => `${p.name} ms`)];
+    const ratios = started.flatMap((p) => lanes.map((l) => `${l.label} / ${p.name}`));
     out.push(`| workload | ${[...head, ...ratios].join(' | ')} |`, `|${'---|'.repeat(1 + head.length + ratios.length)}`);
     for (const w of chosen) {
       const cells = [
-        ...backends.map((b) => fmt(med(w.name, { kind: 'netport', backend: b }))),
+        ...lanes.map((l) => fmt(laneRow(w.name, l, started[0]!.name).netport_ms)),
         ...started.map((p) => fmt(med(w.name, { kind: 'peer', peer: p }))),
-        ...started.flatMap((p) => backends.map((b) => rows.find((r) => r.name === w.name && r.backend === b && r.peer === p.name)!.ratio.toFixed(2))),
+        ...started.flatMap((p) => lanes.map((l) => laneRow(w.name, l, p.name).ratio.toFixed(2))),
       ];
       out.push(`| ${w.name} | ${cells.join(' | ')} |`);
     }
@@ -378,13 +430,14 @@ async function main(argv: string[]): Promise<void> {
       out.push('', 'targets (netport / PyTorch eager):');
       for (const r of torch) {
         const target = TARGETS[r.name]?.[r.backend];
-        if (target !== undefined) out.push(`  ${r.name} on ${r.backend}: ${r.ratio.toFixed(2)}x, target <= ${target}x: ${r.ratio <= target ? 'met' : 'not met'}`);
+        if (target !== undefined) out.push(`  ${r.name} on ${r.backend}${r.workers ? ` x${r.workers}` : ''}: ${r.ratio.toFixed(2)}x, target <= ${target}x: ${r.ratio <= target ? 'met' : 'not met'}`);
       }
     }
     process.stdout.write(`${out.join('\n')}\n`);
   } finally {
     for (const p of started) p.stop();
     for (const m of nets.values()) for (const net of m.values()) net.dispose();
+    for (const { pool } of pools.values()) await pool.dispose();
     fs.rmSync(dir, { recursive: true, force: true });
   }
 }
