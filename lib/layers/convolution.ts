@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { tf } from '../backend/tf';
 import { formatDims } from '../shapes';
 import { intOrList, paddingPairs, paddingSchema, perDimension, range, realInput, WEIGHTS_AND_BIASES } from './common';
-import { defineLayer } from './define';
+import { defineLayer, type InferContext, type Params } from './define';
 import type { InternalForm } from './wolfram-form';
 
 /** Everything the forward pass needs, resolved per spatial dimension at inference. */
@@ -57,6 +57,35 @@ export const CONVOLUTION_PARAMS = {
 };
 
 /**
+ * What ConvolutionLayer and DeconvolutionLayer infer alike: the input's channels and
+ * spatial dimensions (1 to 3), the kernel (KernelSize, or the Weights' last dimensions),
+ * the groups and the output channels (OutputChannels, or read off the Weights by `outOf`,
+ * or the Biases), each checked with a message naming its field. `layout` names the
+ * Weights' first two dimensions in messages.
+ */
+export function kernelShape(ctx: InferContext<Params<typeof CONVOLUTION_PARAMS>>, layout: string, outOf: (weights: readonly number[], groups: number) => number) {
+  const { params, arrays } = ctx;
+  const weights = arrays.Weights ?? undefined;
+  const input = realInput(ctx, 'Input', 2);
+  const rank = input.dims.length - 1;
+  if (rank > 3) ctx.fail(`is ${formatDims(input.dims)}, expected channels then 1, 2 or 3 spatial dimensions`, 'Input');
+  const [channels, ...spatial] = input.dims as [number, ...number[]];
+  if (params.KernelSize === undefined && weights && weights.length !== rank + 2) {
+    ctx.fail(`has dimensions ${formatDims(weights)}, expected ${rank + 2} dimensions {${layout}, ${spatial.map((_, i) => `k${i + 1}`).join(', ')}}`, 'Weights');
+  }
+  const kernel =
+    params.KernelSize !== undefined
+      ? perDimension(ctx, 'KernelSize', params.KernelSize, rank)
+      : (weights?.slice(2) ?? ctx.fail('has no "KernelSize" and no "Weights" to infer it from'));
+  const groups = params.ChannelGroups;
+  const outChannels =
+    params.OutputChannels ?? (weights ? outOf(weights, groups) : undefined) ?? arrays.Biases?.[0] ?? ctx.fail('has no "OutputChannels" and no "Weights" to infer it from');
+  if (channels % groups !== 0) ctx.fail(`is ${groups}, which does not divide the ${channels} input channels`, 'ChannelGroups');
+  if (outChannels % groups !== 0) ctx.fail(`is ${groups}, which does not divide the ${outChannels} output channels`, 'ChannelGroups');
+  return { input, rank, channels, spatial, kernel, groups, outChannels };
+}
+
+/**
  * ConvolutionLayer over 1, 2 or 3 spatial dimensions of a channel-first input: a
  * cross-correlation (the kernel is not flipped), as in Wolfram and TensorFlow.js.
  * Where they disagree:
@@ -85,24 +114,7 @@ export const ConvolutionLayer = defineLayer({
   inputs: ['Input'],
   infer(ctx) {
     const { params, arrays } = ctx;
-    const weights = arrays.Weights ?? undefined;
-    const input = realInput(ctx, 'Input', 2);
-    const rank = input.dims.length - 1;
-    if (rank > 3) {
-      ctx.fail(`is ${formatDims(input.dims)}, expected channels then 1, 2 or 3 spatial dimensions`, 'Input');
-    }
-    const [channels, ...spatial] = input.dims as [number, ...number[]];
-    if (params.KernelSize === undefined && weights && weights.length !== rank + 2) {
-      ctx.fail(`has dimensions ${formatDims(weights)}, expected ${rank + 2} dimensions {out, in/groups, ${spatial.map((_, i) => `k${i + 1}`).join(', ')}}`, 'Weights');
-    }
-    const kernel =
-      params.KernelSize !== undefined
-        ? perDimension(ctx, 'KernelSize', params.KernelSize, rank)
-        : (weights?.slice(2) ?? ctx.fail('has no "KernelSize" and no "Weights" to infer it from'));
-    const outChannels = params.OutputChannels ?? weights?.[0] ?? arrays.Biases?.[0] ?? ctx.fail('has no "OutputChannels" and no "Weights" to infer it from');
-    const groups = params.ChannelGroups;
-    if (channels % groups !== 0) ctx.fail(`is ${groups}, which does not divide the ${channels} input channels`, 'ChannelGroups');
-    if (outChannels % groups !== 0) ctx.fail(`is ${groups}, which does not divide the ${outChannels} output channels`, 'ChannelGroups');
+    const { input, rank, channels, spatial, kernel, groups, outChannels } = kernelShape(ctx, 'out, in/groups', (w) => w[0]!);
     const stride = perDimension(ctx, 'Stride', params.Stride, rank);
     const dilation = perDimension(ctx, 'Dilation', params.Dilation, rank);
     const pads = paddingPairs(ctx, params.PaddingSize, rank);

@@ -2,8 +2,8 @@ import type { Tensor } from '@tensorflow/tfjs-core';
 import { z } from 'zod';
 import { tf } from '../backend/tf';
 import { formatDims } from '../shapes';
-import { intOrList, paddingPairs, paddingSchema, perDimension, range, realInput } from './common';
-import { CONVOLUTION_FORM, CONVOLUTION_INTERNAL, CONVOLUTION_PARAMS, convolve } from './convolution';
+import { intOrList, paddingPairs, paddingSchema, perDimension, range } from './common';
+import { CONVOLUTION_FORM, CONVOLUTION_INTERNAL, CONVOLUTION_PARAMS, convolve, kernelShape } from './convolution';
 import { defineLayer } from './define';
 
 interface Geometry {
@@ -61,23 +61,7 @@ export const DeconvolutionLayer = defineLayer({
   inputs: ['Input'],
   infer(ctx) {
     const { params, arrays } = ctx;
-    const weights = arrays.Weights ?? undefined;
-    const input = realInput(ctx, 'Input', 2);
-    const rank = input.dims.length - 1;
-    if (rank > 3) ctx.fail(`is ${formatDims(input.dims)}, expected channels then 1, 2 or 3 spatial dimensions`, 'Input');
-    const [channels, ...spatial] = input.dims as [number, ...number[]];
-    if (params.KernelSize === undefined && weights && weights.length !== rank + 2) {
-      ctx.fail(`has dimensions ${formatDims(weights)}, expected ${rank + 2} dimensions {in, out/groups, ${spatial.map((_, i) => `k${i + 1}`).join(', ')}}`, 'Weights');
-    }
-    const kernel =
-      params.KernelSize !== undefined
-        ? perDimension(ctx, 'KernelSize', params.KernelSize, rank)
-        : (weights?.slice(2) ?? ctx.fail('has no "KernelSize" and no "Weights" to infer it from'));
-    const groups = params.ChannelGroups;
-    const outChannels =
-      params.OutputChannels ?? (weights ? weights[1]! * groups : undefined) ?? arrays.Biases?.[0] ?? ctx.fail('has no "OutputChannels" and no "Weights" to infer it from');
-    if (channels % groups !== 0) ctx.fail(`is ${groups}, which does not divide the ${channels} input channels`, 'ChannelGroups');
-    if (outChannels % groups !== 0) ctx.fail(`is ${groups}, which does not divide the ${outChannels} output channels`, 'ChannelGroups');
+    const { input, rank, channels, spatial, kernel, groups, outChannels } = kernelShape(ctx, 'in, out/groups', (w, g) => w[1]! * g);
     const stride = perDimension(ctx, 'Stride', params.Stride, rank);
     const dilation = perDimension(ctx, 'Dilation', params.Dilation, rank);
     const crop = paddingPairs(ctx, params.PaddingSize, rank);

@@ -150,7 +150,7 @@ export interface LayerDef<P = any> {
   readonly examples: readonly LayerExample[];
 }
 
-type Params<S extends z.ZodRawShape> = z.output<z.ZodObject<S>> & Record<string, unknown>;
+export type Params<S extends z.ZodRawShape> = z.output<z.ZodObject<S>> & Record<string, unknown>;
 
 interface LayerConfig<S extends z.ZodRawShape, T> {
   type: string;
