@@ -7,7 +7,7 @@ import { netError } from './errors';
 import { MAX_RANK, quote } from './limits';
 import { dict, hasOwn } from './names';
 import { formatDims, formatType, sameDims, volume, type PortType } from './shapes';
-import { beyondFloat32, emptyProblem, formatPosition, fromNested, isFloat32, ShapeProblem, type NumArray } from './tensors';
+import { beyondFloat32, emptyProblem, formatPosition, fromNested, isFloat32, isTypedValue, ShapeProblem, type NumArray } from './tensors';
 
 export interface PreparedData {
   /** Examples in the batch; 1 for a single example. */
@@ -20,7 +20,7 @@ export interface PreparedData {
 
 /** Checks and reads the data for every input port of the net. `invalid_data` otherwise. */
 export function prepareData(plan: Plan, data: unknown): PreparedData {
-  const record = plan.inputs.length === 1 && !isRecord(data) ? dict([[plan.inputs[0]!.name, data]]) : data;
+  const record = plan.inputs.length === 1 && !keyedByPort(data) ? dict([[plan.inputs[0]!.name, data]]) : data;
   if (typeof record !== 'object' || record === null || Array.isArray(record)) {
     throw netError('invalid_data', `Invalid data: expected an object keyed by input port (${portList(plan)}), got ${describe(record)}`);
   }
@@ -103,7 +103,7 @@ export function prepareOgrad(plan: Plan, ograd: unknown, data: PreparedData): Ma
 /** Nested lists, a number, or `{dims, data}` (typed arrays, e.g. from a previous result). */
 function readArray(value: unknown, what: string, code: 'invalid_data' | 'invalid_ograd' = 'invalid_data', exact = false): NumArray {
   const prefix = code === 'invalid_data' ? 'Invalid data' : 'Invalid output gradient';
-  if (isTyped(value)) {
+  if (isTypedValue(value)) {
     if (value.dims.length > MAX_RANK) throw netError(code, `${prefix}: ${what} has rank ${value.dims.length}, beyond netport's limit of ${MAX_RANK}`);
     if (value.dims.includes(0)) throw netError(code, `${prefix}: ${what} ${emptyProblem(value.dims)}`);
     if (value.data.length !== volume(value.dims)) {
@@ -145,15 +145,9 @@ function toIndices(array: NumArray, type: PortType, name: string): NumArray {
   return { dims: array.dims, data: Int32Array.from(array.data) };
 }
 
-function isTyped(value: unknown): value is { dims: readonly number[]; data: ArrayLike<number> } {
-  if (typeof value !== 'object' || value === null) return false;
-  const v = value as { dims?: unknown; data?: unknown };
-  return Array.isArray(v.dims) && ArrayBuffer.isView(v.data);
-}
-
 /** Whether data is keyed by port (a one-input net also takes its input's value alone). */
-function isRecord(data: unknown): boolean {
-  return typeof data === 'object' && data !== null && !Array.isArray(data) && !isTyped(data);
+export function keyedByPort(data: unknown): data is Record<string, unknown> {
+  return typeof data === 'object' && data !== null && !Array.isArray(data) && !isTypedValue(data);
 }
 
 function portList(plan: Plan): string {

@@ -11,7 +11,8 @@ import { netError } from './errors';
 import { objectiveOf, objectiveWeights, type ExampleWeights } from './objective';
 import type { GradientRequest, Net } from './runtime';
 import { volume } from './shapes';
-import { formatPosition, fromNested, ShapeProblem, type NumArray } from './tensors';
+import { formatPosition, fromNested, isTypedValue, ShapeProblem, type NumArray } from './tensors';
+import { keyedByPort } from './data';
 import type { SpecTarget } from './paths';
 
 export interface GradcheckOptions {
@@ -67,7 +68,8 @@ export function gradcheck(net: Net, data: unknown, gradients: readonly GradientR
   const result = net.evaluate(data, { gradients, ograd: options.ograd, format: 'typed' });
   const inputs = readInputs(net, data);
   // `{"Class": label}` on a class decoder's port becomes its unit vector, as evaluate reads it.
-  const ograd = options.ograd && classOgrads(options.ograd, net.coders, inputs.batch, inputs.batched);
+  // (evaluate above has checked it: an object keyed by port.)
+  const ograd = options.ograd && (classOgrads(options.ograd, net.coders, inputs.batch, inputs.batched) as Readonly<Record<string, unknown>>);
   const weights = objectiveWeights(net, ograd, inputs.batch, inputs.batched);
   const entries = result.gradients.map((g): GradcheckEntry => {
     const port = typeof g.spec === 'string' ? net.inputs.find((p) => p.name === g.spec) : undefined;
@@ -92,7 +94,7 @@ interface Inputs {
 /** The data as typed arrays with the batch dimension (already checked by evaluate). */
 function readInputs(net: Net, data: unknown): Inputs {
   const one = net.inputs.length === 1;
-  const record = (one && (typeof data !== 'object' || data === null || Array.isArray(data) || isTyped(data)) ? { [net.inputs[0]!.name]: data } : data) as Record<string, unknown>;
+  const record = (one && !keyedByPort(data) ? { [net.inputs[0]!.name]: data } : data) as Record<string, unknown>;
   let batch = 1;
   let batched = false;
   const arrays = new Map<string, NumArray>();
@@ -100,7 +102,7 @@ function readInputs(net: Net, data: unknown): Inputs {
     const v = record[p.name];
     let a: NumArray;
     try {
-      a = isTyped(v) ? { dims: v.dims, data: Float32Array.from(v.data) } : fromNested(v);
+      a = isTypedValue(v) ? { dims: v.dims, data: Float32Array.from(v.data) } : fromNested(v);
     } catch (e) {
       if (e instanceof ShapeProblem) throw netError('invalid_data', `Invalid data: "${p.name}" ${e.message}`);
       throw e;
@@ -240,6 +242,3 @@ function compare(key: string, spec: SpecTarget, value: NumArray, picked: readonl
   return { key, spec, checked: picked.length, total, error: Math.max(0, worst.error), at: formatPosition(worst.index, value.dims), gradient: worst.gradient, numeric: worst.numeric };
 }
 
-function isTyped(v: unknown): v is { dims: readonly number[]; data: ArrayLike<number> } {
-  return typeof v === 'object' && v !== null && Array.isArray((v as NumArray).dims) && ArrayBuffer.isView((v as NumArray).data);
-}

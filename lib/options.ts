@@ -6,6 +6,7 @@
 import { netError } from './errors';
 import { DEFAULT_MEMORY_LIMIT, parseSize } from './memory';
 import { preview } from './limits';
+import { isPlainObject } from './tensors';
 
 function bad(call: string, what: string, expected: string, value: unknown): never {
   throw netError('invalid_spec', `${call}: ${what} must be ${expected}, not ${shown(value)}`);
@@ -17,10 +18,6 @@ function shown(value: unknown): string {
   if (typeof value === 'bigint') return `${value}n`;
   if (typeof value === 'symbol') return 'a symbol';
   return preview(value);
-}
-
-function isPlainObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v) && !ArrayBuffer.isView(v);
 }
 
 /** An options argument: absent (undefined) or an object. */

@@ -18,7 +18,7 @@ import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { checkCoders, classOgrads, rejectImages, type Decoded, type PortCoders } from './coders/ports';
 import { compile, type Plan } from './compile';
-import { prepareData, prepareOgrad } from './data';
+import { keyedByPort, prepareData, prepareOgrad } from './data';
 import { ERROR_CODES, NetError, netError, type ErrorCode } from './errors';
 import { resolveNet } from './formats/resolve';
 import { hasOwn } from './names';
@@ -27,7 +27,7 @@ import { formatOption, gradientsOption, optionsObject, outputsOption } from './o
 import { parseSpec, resolveSpec, type SpecTarget } from './paths';
 import type { Reply, Request, WireError, WorkerInit } from './pool-worker';
 import type { EvaluateOptions, GradientRequest, GradientResult, LoadOptions, Result, ResultValue } from './runtime';
-import { toNested, type Nested, type NumArray } from './tensors';
+import { isTypedValue, toNested, type Nested, type NumArray } from './tensors';
 
 export interface PoolOptions extends LoadOptions {
   /** Worker threads (default 2); each holds the net and evaluates its share of a batch. */
@@ -116,7 +116,7 @@ export class NetPool {
     const format = (r: Result<NumArray>): Result<ResultValue<F>> => (shape === 'typed' ? r : nested(r)) as Result<ResultValue<F>>;
     let ograd: Record<string, unknown> | undefined;
     if (opts.ograd !== undefined) {
-      ograd = isRecord(opts.ograd) ? classOgrads(opts.ograd, this.coders, prepared.batch, prepared.batched) : (opts.ograd as Record<string, unknown>);
+      ograd = classOgrads(opts.ograd, this.coders, prepared.batch, prepared.batched) as Record<string, unknown>;
       prepareOgrad(plan, ograd, prepared);
     }
     if (parts === 1) {
@@ -130,7 +130,7 @@ export class NetPool {
         `NetPool.evaluate: batchNorm "batch" statistics under gradients are over the whole batch and cannot be split across workers; use a Net, or batchNorm "moving"`,
       );
     }
-    const record: Record<string, unknown> = plan.inputs.length === 1 && (!isRecord(data) || isTyped(data)) ? { [plan.inputs[0]!.name]: data } : (data as Record<string, unknown>);
+    const record: Record<string, unknown> = plan.inputs.length === 1 && !keyedByPort(data) ? { [plan.inputs[0]!.name]: data } : (data as Record<string, unknown>);
     const sizes = Array.from({ length: parts }, (_, i) => Math.floor(prepared.batch / parts) + (i < prepared.batch % parts ? 1 : 0));
     let start = 0;
     const calls = sizes.map((size, i) => {
@@ -307,7 +307,7 @@ async function settle<T>(calls: Array<Promise<T>>): Promise<T[]> {
 
 /** Examples from..to of a batch value: `{dims, data}` (its own buffer, to transfer) or a list. */
 function slice(value: unknown, from: number, to: number, transfer: ArrayBuffer[]): unknown {
-  if (isTyped(value)) {
+  if (isTypedValue(value)) {
     const { dims, data } = value as unknown as { dims: number[]; data: Float32Array | Float64Array | Int32Array };
     const per = dims.slice(1).reduce((a, b) => a * b, 1);
     const part = data.slice(from * per, to * per);
@@ -371,12 +371,4 @@ function toTarget(g: GradientRequest): SpecTarget {
   return typeof g === 'object' && g !== null && !Array.isArray(g) ? parseSpec(g).NetPortGradient : parseSpec({ NetPortGradient: g }).NetPortGradient;
 }
 
-/** `{dims, data}` with a typed array. */
-function isTyped(v: unknown): boolean {
-  return isRecord(v) && hasOwn(v, 'dims') && ArrayBuffer.isView((v as { data?: unknown }).data);
-}
-
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v) && !ArrayBuffer.isView(v);
-}
 

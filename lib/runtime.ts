@@ -236,7 +236,7 @@ export class Net {
     const ograd =
       opts.ograd === undefined
         ? undefined
-        : prepareOgrad(plan, isRecord(opts.ograd) ? classOgrads(opts.ograd, this.coders, prepared.batch, prepared.batched) : opts.ograd, prepared);
+        : prepareOgrad(plan, classOgrads(opts.ograd, this.coders, prepared.batch, prepared.batched), prepared);
     const outputs =
       wanted === 'All' || (wanted === undefined && (specs.length === 0 || opts.decode))
         ? plan.outputs.map((p) => p.name)
@@ -396,8 +396,4 @@ function notInitialized(slot: ArraySlot) {
 function statisticsOption(value: unknown, call: string): Statistics | undefined {
   if (value === undefined || value === 'moving' || value === 'batch') return value;
   throw netError('unsupported', `${call}: the option batchNorm must be "moving" or "batch", got ${preview(value)}`);
-}
-
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v) && !ArrayBuffer.isView(v);
 }

@@ -29,6 +29,18 @@ export type ArrayValue = z.infer<typeof ArrayValueSchema>;
 /** Why a value could not be read as an array; the caller adds where it was. */
 export class ShapeProblem extends Error {}
 
+/** `{dims, data}` with a typed array: a value given in TensorFlow.js's flat form. */
+export function isTypedValue(value: unknown): value is { dims: readonly number[]; data: ArrayLike<number> } {
+  if (typeof value !== 'object' || value === null) return false;
+  const v = value as { dims?: unknown; data?: unknown };
+  return Array.isArray(v.dims) && ArrayBuffer.isView(v.data);
+}
+
+/** An object that is not a list or a typed array: an association of names to values. */
+export function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v) && !ArrayBuffer.isView(v);
+}
+
 /**
  * Reads a nested list (or a bare number) into dims and row-major data.
  * Throws ShapeProblem for ragged lists, non-numbers and non-finite numbers.

@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import { z } from 'zod';
 import { netError } from '../errors';
 import { PortShapeSchema } from '../shapes';
-import type { NumArray } from '../tensors';
+import { isPlainObject, type NumArray } from '../tensors';
 import { classOgrad, decodeClasses, type ClassParams, type DecodedClass } from './class';
 import type { Coder } from './define';
 import { encodePixels, type ImageParams } from './image';
@@ -139,9 +139,11 @@ export function decodeOutput(coder: Coder, output: NumArray, port: string, batch
 
 /**
  * Imposed output gradients with `{"Class": label}` (on a port with a class decoder)
- * replaced by the unit vector of that class; other values are left as they are.
+ * replaced by the unit vector of that class; other values, and anything that is not an
+ * object keyed by port, are left as they are for prepareOgrad to judge.
  */
-export function classOgrads(ograd: Readonly<Record<string, unknown>>, coders: PortCoders, batch: number, batched: boolean): Record<string, unknown> {
+export function classOgrads(ograd: unknown, coders: PortCoders, batch: number, batched: boolean): unknown {
+  if (!isPlainObject(ograd)) return ograd;
   const out: Record<string, unknown> = { ...ograd };
   for (const [port, v] of Object.entries(ograd)) {
     if (typeof v !== 'object' || v === null || Array.isArray(v) || !('Class' in v) || Object.keys(v).length !== 1) continue;

@@ -7,7 +7,8 @@ import { netError } from '../errors';
 import { objectiveOf, objectiveWeights } from '../objective';
 import type { Net } from '../runtime';
 import { formatDims, sameDims, volume } from '../shapes';
-import { fromNested, ShapeProblem, type NumArray } from '../tensors';
+import { keyedByPort } from '../data';
+import { fromNested, isTypedValue, ShapeProblem, type NumArray } from '../tensors';
 
 export interface Problem {
   readonly net: Net;
@@ -41,8 +42,8 @@ export function problemOf(net: Net, data: unknown, port: string | undefined, ogr
   const info = net.inputs.find((p) => p.name === name);
   if (!info) throw netError('unknown_port', `"${name}" is not an input port of the net (inputs: ${net.inputs.map((p) => `"${p.name}"`).join(', ')})`);
   if (info.classes !== undefined) throw netError('integer_gradient', `"${name}" takes integers and has no gradient`);
-  const record = (net.inputs.length === 1 && !isRecord(data) ? { [name]: data } : data) as Record<string, unknown>;
-  if (!isRecord(record)) throw netError('invalid_data', `Invalid data: expected an object keyed by input port, got ${Array.isArray(record) ? 'a list' : typeof record}`);
+  const record = (net.inputs.length === 1 && !keyedByPort(data) ? { [name]: data } : data) as Record<string, unknown>;
+  if (!keyedByPort(record)) throw netError('invalid_data', `Invalid data: expected an object keyed by input port, got ${Array.isArray(record) ? 'a list' : typeof record}`);
   const others = new Map<string, NumArray>();
   let x: Float32Array | undefined;
   for (const p of net.inputs) {
@@ -122,7 +123,7 @@ function repeat(data: ArrayLike<number>, rows: number): Float32Array {
 }
 
 function readArray(v: unknown, name: string, code: 'invalid_data' | 'invalid_ograd' = 'invalid_data'): NumArray {
-  if (isTyped(v)) return { dims: [...v.dims], data: Float32Array.from(v.data) };
+  if (isTypedValue(v)) return { dims: [...v.dims], data: Float32Array.from(v.data) };
   try {
     return fromNested(v);
   } catch (e) {
@@ -131,10 +132,3 @@ function readArray(v: unknown, name: string, code: 'invalid_data' | 'invalid_ogr
   }
 }
 
-function isTyped(v: unknown): v is { dims: readonly number[]; data: ArrayLike<number> } {
-  return typeof v === 'object' && v !== null && Array.isArray((v as NumArray).dims) && ArrayBuffer.isView((v as NumArray).data);
-}
-
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v) && !isTyped(v);
-}
