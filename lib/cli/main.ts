@@ -53,7 +53,7 @@ export function readInput(arg: string, what: string): unknown {
 /** The net argument: a file of any kind (JSON, Wolfram text, WXF, .wlnet, told by content), or inline JSON or Wolfram text. */
 export async function readNetArgument(arg: string): Promise<unknown> {
   if (namesFile(arg)) return readNetBytes(readFileBytes(arg, 'the net'));
-  if (/^[\w./-]+\.(json|wl|wls|m|txt|wxf|wlnet)$/.test(arg)) throw new FileError(`the net ${JSON.stringify(arg)}`, 'no such file or directory', 'ENOENT');
+  // readInput refuses a name that looks like a file but names none (ENOENT).
   return netDescription(readInput(arg, 'the net'));
 }
 
